@@ -5,7 +5,6 @@ real Keras layers, models and utilities; nothing is a hand formula. Array result
 float64 (the layers are built with ``dtype="float64"``) so that float32 effects (TF32 matmuls
 on a GPU) never enter a reference value.
 """
-from autograder.reference.backend import configure_precision
 from autograder.reference.sequences import (
     one_hot,
     one_hot_nbytes,
@@ -28,7 +27,6 @@ from autograder.reference.rnn import (
 )
 
 __all__ = [
-    "configure_precision",
     "pad_sequences", "one_hot", "one_hot_shape", "one_hot_nbytes",
     "simple_rnn_params", "lstm_params", "gru_params", "embedding_params", "dense_params",
     "rnn_cell_forward", "simple_rnn_forward", "imdb_rnn_predict", "lstm_step", "gru_step",

@@ -21,25 +21,28 @@ def _units(recurrent_kernel):
     return int(np.shape(recurrent_kernel)[0])
 
 
-def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias):
+def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias, activation="tanh"):
     """One ``SimpleRNNCell`` step: tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias).
 
-    x_t (batch, features), h_prev (batch, units) -> (batch, units).
+    x_t (batch, features), h_prev (batch, units) -> (batch, units). ``activation`` is the
+    Keras argument (graders use other values to recognise a wrong activation).
     """
-    cell = keras.layers.SimpleRNNCell(_units(recurrent_kernel), dtype=F64)
+    cell = keras.layers.SimpleRNNCell(_units(recurrent_kernel), activation=activation, dtype=F64)
     cell.build((None, np.shape(kernel)[0]))
     cell.set_weights([kernel, recurrent_kernel, bias])
     out, _ = cell(keras.ops.convert_to_tensor(x_t, F64), [keras.ops.convert_to_tensor(h_prev, F64)])
     return _np(out)
 
 
-def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False):
+def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False,
+                       activation="tanh"):
     """``keras.layers.SimpleRNN`` with these weights on x (batch, timesteps, features).
 
     Returns (batch, units), or (batch, timesteps, units) with return_sequences=True.
     h0 (batch, units) is the initial state (zeros when None).
     """
-    layer = keras.layers.SimpleRNN(_units(recurrent_kernel), return_sequences=return_sequences, dtype=F64)
+    layer = keras.layers.SimpleRNN(_units(recurrent_kernel), return_sequences=return_sequences,
+                                   activation=activation, dtype=F64)
     layer.build((None, None, np.shape(kernel)[0]))
     layer.set_weights([kernel, recurrent_kernel, bias])
     x = keras.ops.convert_to_tensor(x, F64)
@@ -48,7 +51,8 @@ def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequen
     return _np(layer(x, initial_state=[keras.ops.convert_to_tensor(h0, F64)]))
 
 
-def imdb_model(timesteps, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
+def imdb_model(timesteps, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
+               output_activation="sigmoid"):
     """``Sequential([Input((T,)), Embedding, SimpleRNN, Dense(1, "sigmoid")])`` holding these weights.
 
     embeddings (vocab, emb_dim), kernel (emb_dim, units), recurrent_kernel (units, units),
@@ -59,17 +63,18 @@ def imdb_model(timesteps, embeddings, kernel, recurrent_kernel, bias, dense_kern
         keras.Input((timesteps,), dtype="int32"),
         keras.layers.Embedding(vocab, dim, dtype=F64),
         keras.layers.SimpleRNN(_units(recurrent_kernel), dtype=F64),
-        keras.layers.Dense(1, activation="sigmoid", dtype=F64),
+        keras.layers.Dense(1, activation=output_activation, dtype=F64),
     ])
     model.set_weights([embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias])
     return model
 
 
-def imdb_rnn_predict(token_ids, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
+def imdb_rnn_predict(token_ids, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
+                     output_activation="sigmoid"):
     """``model.predict`` of the IMDB classifier: token_ids (batch, T) ints -> (batch, 1) probabilities."""
     token_ids = np.asarray(token_ids, dtype=np.int32)
     model = imdb_model(token_ids.shape[1], embeddings, kernel, recurrent_kernel, bias,
-                       dense_kernel, dense_bias)
+                       dense_kernel, dense_bias, output_activation)
     return _np(model.predict(token_ids, verbose=0, batch_size=max(1, len(token_ids))))
 
 

@@ -1,4 +1,4 @@
-"""Backend set-up for reference computations: quiet logs, full-precision matmuls."""
+"""Backend set-up for grading: quiet logs, full-precision matmuls (imports Keras only when called)."""
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

@@ -1,0 +1,58 @@
+"""Cases and known mistakes: the data a grader module is made of."""
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the student's function.
+
+    label: what the case tests, in Korean; weight: its share of the function's points;
+    raises: the exception type name the call must raise (e.g. "ValueError"), or None.
+    """
+
+    label: str
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    weight: float = 1.0
+    raises: str | None = None
+
+    def call_text(self, function):
+        """``pad_sequences([[1, 2]], maxlen=3)``, with big arrays shown by shape only."""
+        parts = [_short(a) for a in self.args] + [f"{k}={_short(v)}" for k, v in self.kwargs.items()]
+        return f"{function}({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: ``produce(case)`` is what that mistake returns on the case.
+
+    message: the Korean explanation shown when the student's output equals it.
+    """
+
+    key: str
+    message: str
+    produce: object
+
+
+def _short(value, limit=80):
+    if isinstance(value, np.ndarray):
+        if value.size <= 12:
+            return np.array2string(value, separator=", ").replace("\n", "")
+        return f"<배열 shape={value.shape}, dtype={value.dtype}>"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def case_rng(function, seed=0):
+    """The random generator for a function's random cases: the same for every grading run."""
+    return np.random.default_rng(zlib.crc32(f"{seed}:{function}".encode()))
+
+
+def rnn_weights(rng, features, units, gates=1, scale=0.5):
+    """Random (kernel (features, g*units), recurrent_kernel (units, g*units), bias (g*units,)) float64."""
+    return (scale * rng.standard_normal((features, gates * units)),
+            scale * rng.standard_normal((units, gates * units)),
+            scale * rng.standard_normal(gates * units))

@@ -1,0 +1,115 @@
+"""The sandbox side: executes answer cells and calls the student's functions on request.
+
+Runs as a separate process (inside bubblewrap when available) with only the stdlib, numpy
+and wire.py next to it. Protocol: one JSON request per line on the original stdin, one JSON
+reply per line on the original stdout; the student's own prints go to stderr, which the
+grader discards. Requests:
+  {"op": "exec", "cell": grade_id, "source": str, "timeout": s}   -> {"ok": true} | error
+  {"op": "call", "fn": name, "args": [...], "kwargs": {...}, "timeout": s}
+                                                                  -> {"ok": true, "value": v} | error
+An error reply is {"ok": false, "error": {"type", "message", "where", "forbidden"}}.
+Usage: python runner.py MEMORY_MB
+"""
+import importlib.abc
+import linecache
+import os
+import resource
+import signal
+import sys
+import traceback
+
+import numpy as np  # noqa: F401  (imported before the memory limit is set)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import wire  # noqa: E402
+
+FORBIDDEN = wire.FORBIDDEN
+CELL_PREFIX = "<답안 셀 "
+
+
+class ForbiddenImport(ImportError):
+    """Raised when an answer imports a deep-learning library or the grader."""
+
+
+class _Blocker(importlib.abc.MetaPathFinder):
+    """Refuses FORBIDDEN imports (bwrap also hides those packages' files)."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN:
+            raise ForbiddenImport(f"'{name}' 모듈은 이 과제에서 사용할 수 없습니다 (numpy만 사용)")
+        return None
+
+
+class _Deadline(BaseException):
+    """The time limit for one request ran out (not an Exception: a bare except won't hide it)."""
+
+
+def _on_alarm(signum, frame):
+    raise _Deadline()
+
+
+def _error(exc):
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(CELL_PREFIX)]
+    where = [f"{f.filename} {f.lineno}번째 줄: {f.line or ''}".strip() for f in frames[-3:]]
+    forbidden = isinstance(exc, ForbiddenImport) or isinstance(exc.__context__, ForbiddenImport)
+    kind = "Timeout" if isinstance(exc, _Deadline) else type(exc).__name__
+    try:
+        message = str(exc)[:500]
+    except BaseException:  # a student exception whose __str__ fails
+        message = ""
+    return {"ok": False, "error": {"type": kind, "message": message, "where": where, "forbidden": forbidden}}
+
+
+def _run(request, namespace):
+    signal.setitimer(signal.ITIMER_REAL, float(request.get("timeout", 10)))
+    try:
+        if request["op"] == "exec":
+            filename = f"{CELL_PREFIX}{request['cell']}>"
+            linecache.cache[filename] = (len(request["source"]), None, request["source"].splitlines(True), filename)
+            code = compile(request["source"], filename, "exec")
+            exec(code, namespace)
+            return {"ok": True}
+        fn = namespace.get(request["fn"])
+        if not callable(fn):
+            return {"ok": False, "error": {"type": "NameError", "where": [], "forbidden": False,
+                                           "message": f"함수 '{request['fn']}'가 정의되어 있지 않습니다"}}
+        args = wire.decode(request["args"])
+        kwargs = wire.decode(request["kwargs"])
+        return {"ok": True, "value": wire.encode(fn(*args, **kwargs))}
+    except BaseException as exc:  # the student's code may raise anything, SystemExit included
+        return _error(exc)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _protocol_streams():
+    """Keep the pipes to the grader on private fds; the student's stdin/stdout become null/stderr."""
+    proto_in, proto_out = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    return proto_in, proto_out
+
+
+def main():
+    proto_in, proto_out = _protocol_streams()
+    memory = int(sys.argv[1]) * 2**20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGALRM, _on_alarm)
+    sys.meta_path.insert(0, _Blocker())
+    namespace = {"__name__": "__main__"}
+    for line in proto_in:
+        reply = _run(wire.json.loads(line), namespace)
+        try:
+            out = wire.dumps(reply).encode()
+        except BaseException as exc:
+            out = wire.dumps(_error(exc)).encode()
+        if len(out) > wire.MAX_LINE_BYTES:
+            out = wire.dumps({"ok": False, "error": {"type": "OutputTooLarge", "where": [], "forbidden": False,
+                                                     "message": "반환값이 너무 큽니다"}}).encode()
+        proto_out.write(out)
+        proto_out.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,200 @@
+"""The grader's side of the sandbox: start it, execute the answer cells, call functions.
+
+A session owns one sandbox process. Each request has a deadline (``timeout`` seconds plus a
+short grace); a process that misses it, dies, or answers garbage is killed, and the next
+request starts a fresh one that re-executes the answer cells. So a hang, a crash or a
+memory blow-up costs only the requests that hit it.
+"""
+import importlib.util
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox import wire
+
+HERE = Path(__file__).resolve().parent
+GRACE_S = 2.0
+START_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """timeout: seconds per answer cell and per function call; memory_mb: address-space cap;
+    isolation: "bwrap" (bubblewrap, required by default), "process" (a plain child process,
+    weaker: for machines without bubblewrap) or "auto" (bwrap when installed)."""
+
+    timeout: float = 10.0
+    memory_mb: int = 2048
+    isolation: str = "bwrap"
+
+
+class StudentError(Exception):
+    """The student's code failed: kind is an exception type name, "Timeout" or "Crash"."""
+
+    def __init__(self, kind, message="", where=(), forbidden=False):
+        super().__init__(f"{kind}: {message}")
+        self.kind, self.message, self.where, self.forbidden = kind, message, list(where), forbidden
+
+
+def _hidden_package_dirs():
+    """Directories of deep-learning packages (and the grader) to blank out inside bwrap."""
+    dirs = []
+    for name in wire.FORBIDDEN:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        for loc in (spec.submodule_search_locations or []) if spec else []:
+            if os.path.isdir(loc):
+                dirs.append(os.path.realpath(loc))
+    return dirs
+
+
+def _bwrap_command(runner_dir, memory_mb):
+    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+           "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    for top in ("/usr", "/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.islink(top):
+            cmd += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            cmd += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
+        if os.path.exists(etc):
+            cmd += ["--ro-bind", etc, etc]
+    prefixes = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
+    for prefix in sorted(prefixes):
+        if not prefix.startswith("/usr"):
+            cmd += ["--ro-bind", prefix, prefix]
+    for hidden in _hidden_package_dirs():
+        if any(hidden.startswith(p + os.sep) for p in prefixes):
+            cmd += ["--tmpfs", hidden]
+    cmd += ["--ro-bind", runner_dir, "/sandbox",
+            "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
+            "--setenv", "LANG", "C.UTF-8", "--setenv", "OPENBLAS_NUM_THREADS", "1",
+            "--setenv", "OMP_NUM_THREADS", "1", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+            "--", sys.executable, "-I", "/sandbox/runner.py", str(memory_mb)]
+    return cmd
+
+
+def resolve_isolation(isolation):
+    """"auto" -> "bwrap" if installed else "process" (with a warning); checks "bwrap" exists."""
+    have = shutil.which("bwrap") is not None
+    if isolation == "auto":
+        if not have:
+            warnings.warn("bubblewrap가 없어 학생 코드를 약한 격리(별도 프로세스)로 실행합니다")
+        return "bwrap" if have else "process"
+    if isolation == "bwrap" and not have:
+        raise RuntimeError("bubblewrap (bwrap) is required for grading: apt-get install bubblewrap, "
+                           "or set isolation='process' knowingly")
+    if isolation not in ("bwrap", "process"):
+        raise ValueError(f"unknown isolation {isolation!r}")
+    return isolation
+
+
+class SandboxSession:
+    """cells: [(grade_id, source)] answer cells in notebook order."""
+
+    def __init__(self, cells, config=SandboxConfig()):
+        self.cells = list(cells)
+        self.config = config
+        self.isolation = resolve_isolation(config.isolation)
+        self.cell_errors = {}
+        self._proc = None
+        self._replies = None
+        self._workdir = tempfile.TemporaryDirectory(prefix="sandbox-")
+        for name in ("runner.py", "wire.py"):
+            shutil.copy(HERE / name, self._workdir.name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._kill()
+        self._workdir.cleanup()
+
+    def _spawn(self):
+        runner_dir = self._workdir.name
+        if self.isolation == "bwrap":
+            cmd, cwd = _bwrap_command(runner_dir, self.config.memory_mb), None
+        else:
+            cmd = [sys.executable, "-I", os.path.join(runner_dir, "runner.py"), str(self.config.memory_mb)]
+            cwd = runner_dir
+        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "HOME": runner_dir}
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+        self._replies = queue.Queue()
+        self._fresh = True
+        threading.Thread(target=self._read, args=(self._proc.stdout, self._replies), daemon=True).start()
+        self.cell_errors = {}
+        for grade_id, source in self.cells:
+            try:
+                self._request({"op": "exec", "cell": grade_id, "source": source})
+            except StudentError as err:
+                self.cell_errors[grade_id] = err
+                if self._proc is None:  # the cell hung or killed the process: start again without it
+                    self.cells = [(g, s) for g, s in self.cells if g != grade_id]
+                    failed = self.cell_errors
+                    self._spawn()
+                    self.cell_errors = {**failed, **self.cell_errors}
+                    return
+
+    @staticmethod
+    def _read(stream, replies):
+        for line in iter(lambda: stream.readline(wire.MAX_LINE_BYTES + 1), b""):
+            replies.put(line)
+        replies.put(None)
+
+    def _kill(self):
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            for stream in (self._proc.stdin, self._proc.stdout):
+                stream.close()
+        self._proc = None
+
+    def _request(self, request):
+        request = {**request, "timeout": self.config.timeout}
+        try:
+            self._proc.stdin.write(wire.dumps(request).encode())
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._kill()
+            raise StudentError("Crash", "학생 코드 실행 프로세스가 종료되었습니다")
+        wait = self.config.timeout + GRACE_S + (START_TIMEOUT_S if self._fresh else 0)
+        self._fresh = False
+        try:
+            line = self._replies.get(timeout=wait)
+        except queue.Empty:
+            self._kill()
+            raise StudentError("Timeout", f"{self.config.timeout:g}초 안에 끝나지 않았습니다")
+        if line is None:
+            self._kill()
+            raise StudentError("Crash", "학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")
+        try:
+            reply = wire.json.loads(line)
+            value = wire.decode(reply["value"]) if reply.get("ok") and "value" in reply else None
+        except (ValueError, KeyError, TypeError):
+            self._kill()
+            raise StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다")
+        if not reply.get("ok"):
+            err = reply.get("error") or {}
+            raise StudentError(str(err.get("type", "Error")), str(err.get("message", "")),
+                               [str(w) for w in err.get("where", [])], bool(err.get("forbidden")))
+        return value
+
+    def call(self, fn, *args, **kwargs):
+        """Call the student's ``fn`` on these arguments -> decoded value, or raise StudentError."""
+        if self._proc is None:
+            self._spawn()
+        return self._request({"op": "call", "fn": fn, "args": wire.encode(list(args)),
+                              "kwargs": wire.encode(dict(kwargs))})

@@ -1,0 +1,77 @@
+"""The value format between the sandbox and the grader: one JSON object per line.
+
+numpy arrays travel as {"__nd__": [dtype, shape, base64]} with dtype limited to plain
+numeric kinds; tuples as {"__tuple__": [...]}; anything else the student returns that is not
+JSON data as {"__unsupported__": type name}. Decoding never runs code and never yields an
+object dtype, so what the grader compares is plain data it built itself.
+
+This file is also copied into the sandbox next to runner.py: stdlib + numpy only.
+"""
+import base64
+import json
+
+import numpy as np
+
+# Top-level packages an answer may not import (deep-learning libraries and the grader itself).
+FORBIDDEN = ("keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "autograder")
+ALLOWED_KINDS = "biuf"  # bool, int, uint, float
+MAX_LINE_BYTES = 64 * 2**20
+
+
+def encode(value):
+    """A student's return value -> JSON-able data (raises nothing)."""
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    if isinstance(value, np.ndarray):
+        arr = np.ascontiguousarray(np.asarray(value))
+        if arr.dtype.kind not in ALLOWED_KINDS:
+            return {"__unsupported__": f"ndarray[{arr.dtype}]"}
+        return {"__nd__": [arr.dtype.str, list(arr.shape), base64.b64encode(arr.tobytes()).decode()]}
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"__dict__": [[str(k), encode(v)] for k, v in value.items()]}
+    return {"__unsupported__": type(value).__name__}
+
+
+def decode(data):
+    """JSON data from the wire -> python/numpy values built here (ValueError on bad data)."""
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    if "__nd__" in data:
+        dtype, shape, payload = data["__nd__"]
+        dtype = np.dtype(dtype)
+        if dtype.kind not in ALLOWED_KINDS:
+            raise ValueError(f"dtype {dtype} not allowed")
+        shape = tuple(int(d) for d in shape)
+        raw = base64.b64decode(payload, validate=True)
+        if len(raw) != int(np.prod(shape, dtype=np.int64)) * dtype.itemsize:
+            raise ValueError("array byte count does not match its shape")
+        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    if "__tuple__" in data:
+        return tuple(decode(v) for v in data["__tuple__"])
+    if "__dict__" in data:
+        return {str(k): decode(v) for k, v in data["__dict__"]}
+    if "__unsupported__" in data:
+        return Unsupported(str(data["__unsupported__"]))
+    raise ValueError("unknown object on the wire")
+
+
+class Unsupported:
+    """A return value of a type the grader does not accept (its type name only)."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<{self.type_name}>"
+
+
+def dumps(obj):
+    return json.dumps(obj, ensure_ascii=False, allow_nan=True) + "\n"
