@@ -37,11 +37,12 @@ def cases(rng):
     return fixed + randomized
 
 
-FLOAT32 = Mistake("float32_dtype", "tf.keras 2의 to_categorical은 float32였지만 Keras 3은 float64를 반환합니다.", None)
+DTYPE_MISTAKES = {"float32": Mistake("float32_dtype", "tf.keras 2의 to_categorical은 float32였지만 Keras 3은 "
+                                     "float64를 반환합니다.", None)}
 
 
 def test_one_hot(case, student):
     got = student(FUNCTION, *case.args, **case.kwargs)
     want = reference.one_hot(*case.args, **case.kwargs)
     check_exact_array(got, want, case, MISTAKES, dtype=reference.sequences.keras_one_hot_dtype(),
-                      dtype_mistakes={"float32": FLOAT32})
+                      dtype_mistakes=DTYPE_MISTAKES)

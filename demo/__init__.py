@@ -1,0 +1,1 @@
+"""The main job: build the release, autograde sample submissions with nbgrader, show the scores."""

@@ -1,0 +1,79 @@
+"""The main job, end to end on embedded defaults (SQLite gradebook, local sandbox):
+
+1. regenerate the student release from source/ with ``nbgrader generate_assignment``
+   (written back to release/ in the repository; it is committed, so normally nothing changes);
+2. write sample submissions (full solution, untouched release, typical mistakes, a hostile one);
+3. ``nbgrader autograde`` and ``nbgrader generate_feedback`` on them (the sandboxed path);
+4. print parts x students with totals and where the feedback HTML is.
+Class data goes to a temporary course folder (``--out`` to choose it), never the repository.
+"""
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.course import REPO, gradebook_scores, make_course, nbgrader, release_differences
+from demo.submissions import SAMPLE_STUDENTS, write_submissions
+
+ASSIGNMENT = "ch09"
+OPTIONAL = "04_advanced_bptt_gates"
+
+
+def regenerate_release(course):
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    built, committed = course / "release" / ASSIGNMENT, REPO / "release" / ASSIGNMENT
+    changed = release_differences(built, committed)
+    if changed:
+        shutil.rmtree(committed, ignore_errors=True)
+        shutil.copytree(built, committed)
+        print(f"  release/{ASSIGNMENT} 갱신됨 (커밋하세요): {', '.join(changed)}")
+    else:
+        print(f"  release/{ASSIGNMENT}는 source/와 일치합니다")
+
+
+def print_table(scores, students):
+    parts = []
+    for nb in sorted({nb for s in scores.values() for nb in s}):
+        grades = next(s[nb] for s in scores.values() if nb in s)
+        parts += [(nb, g) for g in grades]
+    width = max(len(s) for s in students) + 1
+    print(f"\n{'notebook / part':<52}" + "".join(f"{s:>{width}}" for s in students))
+    totals = {s: {"core": 0.0, "optional": 0.0, "max_core": 0.0, "max_optional": 0.0} for s in students}
+    for nb, grade_id in parts:
+        cells = []
+        for s in students:
+            score, max_score = scores.get(s, {}).get(nb, {}).get(grade_id, (None, None))
+            kind = "optional" if nb == OPTIONAL else "core"
+            cells.append("수동" if score is None and max_score else f"{score or 0:g}/{max_score:g}")
+            if score is not None:
+                totals[s][kind] += score
+            totals[s][f"max_{kind}"] += max_score or 0
+        print(f"{nb[:24] + ' / ' + grade_id:<52}" + "".join(f"{c:>{width}}" for c in cells))
+    for kind, label in (("core", "합계 (필수, 수동 채점 전)"), ("optional", "합계 (선택: 04 심화)")):
+        print(f"{label:<52}" + "".join(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}".rjust(width) for s in students))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", help="course folder to use (default: a new temporary folder)")
+    args = parser.parse_args(argv)
+    course = make_course(Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="rnn-ch09-course-")))
+    started = time.time()
+    print(f"[1/4] 배포본 생성 (nbgrader generate_assignment) — 과정 폴더 {course}")
+    regenerate_release(course)
+    print(f"[2/4] 예시 제출물 작성: {', '.join(SAMPLE_STUDENTS)}")
+    write_submissions(course, ASSIGNMENT)
+    print("[3/4] nbgrader autograde (격리된 채점 경로) 와 generate_feedback")
+    nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
+    nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
+    print("[4/4] 결과")
+    print_table(gradebook_scores(course, ASSIGNMENT), list(SAMPLE_STUDENTS))
+    print(f"\n피드백 HTML: {course / 'feedback'}/<학생>/{ASSIGNMENT}/*.html")
+    for path in sorted((course / "feedback").glob(f"*/{ASSIGNMENT}/01_*.html")):
+        print(f"  {path}")
+    print(f"걸린 시간: {time.time() - started:.0f}초")
+
+
+if __name__ == "__main__":
+    main()

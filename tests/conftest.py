@@ -1,0 +1,55 @@
+"""Shared fixtures: the assignment, solution answers, and one nbgrader course built per run."""
+import os
+
+import nbformat
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from autograder.assignment import DEFAULT_SOURCE, Assignment  # noqa: E402
+from autograder.course import REPO, make_course, nbgrader  # noqa: E402
+from autograder.grade import GradingConfig, grade_notebook  # noqa: E402
+from demo.submissions import SAMPLE_STUDENTS, solution_answers, student_copy, write_submissions  # noqa: E402
+
+ASSIGNMENT = "ch09"
+RELEASE = REPO / "release" / ASSIGNMENT
+# A correct answer that also writes to stderr and raises warnings (the fairness check).
+NOISE = ("import sys, warnings\nwarnings.warn('학생 코드의 경고', DeprecationWarning)\n"
+         "print('stderr noise', file=sys.stderr)\n")
+TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"]}
+
+
+@pytest.fixture(scope="session")
+def assignment():
+    return Assignment.load(ASSIGNMENT, DEFAULT_SOURCE)
+
+
+@pytest.fixture(scope="session")
+def solutions():
+    return solution_answers(DEFAULT_SOURCE / ASSIGNMENT)
+
+
+@pytest.fixture(scope="session")
+def grade(assignment):
+    """grade(answers, notebook) -> JSON result of the release notebook with those answers filled."""
+    def _grade(answers, notebook, **config):
+        release_nb = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
+        return grade_notebook(student_copy(release_nb, answers), assignment, notebook, GradingConfig(**config))
+    return _grade
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory, solutions):
+    """A course folder where nbgrader generated the release and autograded the test students."""
+    root = make_course(tmp_path_factory.mktemp("course"))
+    nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    write_submissions(root, ASSIGNMENT, TEST_STUDENTS)
+    for path in (root / "submitted" / "noisy_full" / ASSIGNMENT).glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
+                cell.source = NOISE + cell.source
+        nbformat.write(nb, path)
+    nbgrader(root, "autograde", ASSIGNMENT, "--create", "--force")
+    nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    return root
