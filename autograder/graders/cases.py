@@ -56,3 +56,20 @@ def rnn_weights(rng, features, units, gates=1, scale=0.5):
     return (scale * rng.standard_normal((features, gates * units)),
             scale * rng.standard_normal((units, gates * units)),
             scale * rng.standard_normal(gates * units))
+
+
+def imdb_inputs(rng, batch, steps, vocab, dim, units, pad_front=0):
+    """(token_ids (batch, steps) with the first ``pad_front`` ids 0, embeddings (vocab, dim), kernel,
+    recurrent_kernel, bias, dense_kernel (units, 1), dense_bias (1,)): the IMDB classifier's inputs."""
+    token_ids = rng.integers(1, vocab, size=(batch, steps))
+    token_ids[:, :pad_front] = 0
+    kernel, recurrent_kernel, bias = rnn_weights(rng, dim, units)
+    return (token_ids, 0.5 * rng.standard_normal((vocab, dim)), kernel, recurrent_kernel, bias,
+            rng.standard_normal((units, 1)), 0.5 * rng.standard_normal(1))
+
+
+def imdb_gradient_case(rng, label, batch, steps, vocab, dim, units, pad_front=0, kwargs=None):
+    """A gradient case: (token_ids, y (batch,) of 0/1, *weights) as in imdb_inputs."""
+    token_ids, *weights = imdb_inputs(rng, batch, steps, vocab, dim, units, pad_front)
+    y = rng.integers(0, 2, size=batch).astype(np.float64)
+    return Case(label, (token_ids, y, *weights), kwargs or {})

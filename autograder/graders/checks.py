@@ -134,3 +134,16 @@ def check_shape(got, want, case, mistakes=()):
         fail(f"shape은 정수들의 튜플이어야 합니다. 기대값 {want}, 제출값 {got!r}.", got, case, mistakes)
     if got != tuple(want):
         fail(f"기대값 {tuple(want)}, 제출값 {got}.", got, case, mistakes)
+
+
+def check_dict_close(got, want, case, mistakes=()):
+    """A dict of float arrays (e.g. gradients by weight name): same keys, each checked by check_close.
+
+    A mistake's ``produce`` returns a whole dict; each key is diagnosed against its entry.
+    """
+    if not isinstance(got, dict) or set(got) != set(want):
+        keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+        raise CaseFailed(f"키가 {sorted(want)}인 dict를 반환해야 합니다. 제출값의 키: {keys}")
+    for key in want:
+        per_key = [type(m)(m.key, m.message, lambda c, m=m, key=key: m.produce(c)[key]) for m in mistakes]
+        check_close(got[key], want[key], case, per_key, what=f"'{key}'")

@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograder import reference
-from autograder.graders.cases import Case, Mistake, rnn_weights
+from autograder.graders.cases import Case, Mistake, imdb_inputs
 from autograder.graders.checks import check_close
 
 FUNCTION = "imdb_rnn_predict"
@@ -25,13 +25,8 @@ MISTAKES = [
 ]
 
 
-def _case(rng, label, batch, steps, vocab, dim, units, pad_front=0):
-    token_ids = rng.integers(1, vocab, size=(batch, steps))
-    token_ids[:, :pad_front] = 0
-    kernel, recurrent_kernel, bias = rnn_weights(rng, dim, units)
-    weights = (0.5 * rng.standard_normal((vocab, dim)), kernel, recurrent_kernel, bias,
-               rng.standard_normal((units, 1)), 0.5 * rng.standard_normal(1))
-    return Case(label, (token_ids, *weights))
+def _case(rng, label, *shape, pad_front=0):
+    return Case(label, imdb_inputs(rng, *shape, pad_front=pad_front))
 
 
 def cases(rng):
