@@ -7,7 +7,7 @@ import nbformat
 from autograder.assignment import is_answer_cell, nbgrader_meta
 from demo.mistakes import HOSTILE_ANSWERS, WRONG_ANSWERS
 
-SOLUTION_MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n?", re.MULTILINE)
+SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 # student id -> what they hand in: "solution", "release" (untouched), or answer keys that
 # replace the solution for single functions (from demo.mistakes).

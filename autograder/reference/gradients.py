@@ -1,0 +1,99 @@
+"""Gradient references for the IMDB classifier: autodiff of real Keras models.
+
+The model is ``Embedding -> SimpleRNN -> Dense(1, "sigmoid")`` (float64) holding the caller's
+weights; the loss is ``keras.losses.BinaryCrossentropy(dtype="float64")`` (mean over the batch).
+Gradients are taken with ``tf.GradientTape`` (TensorFlow backend only: elsewhere Keras 3 computes
+float64 layers in float32). Inputs:
+  token_ids (batch, T) ints, y (batch,) or (batch, 1) of 0/1, embeddings (vocab, dim),
+  kernel (dim, units), recurrent_kernel (units, units), bias (units,), dense_kernel (units, 1),
+  dense_bias (1,).
+Returns a dict of float64 arrays keyed like ``KEYS``, each shaped like its weight.
+"""
+import keras
+import numpy as np
+
+from autograder.reference.rnn import F64, _units, imdb_model
+
+KEYS = ("embeddings", "kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias")
+
+
+class _TruncatedSimpleRNN(keras.layers.Layer):
+    """A SimpleRNNCell unrolled over the timesteps, its state cut from the graph before the last ``truncate`` steps.
+
+    (batch, T, features) -> last hidden state (batch, units). Steps before the cut run forward
+    but pass no gradient back (``keras.ops.stop_gradient`` on the state entering the cut).
+    """
+
+    def __init__(self, units, truncate, **kwargs):
+        super().__init__(**kwargs)
+        self.units, self.truncate = units, truncate
+        self.cell = keras.layers.SimpleRNNCell(units, dtype=self.dtype_policy)
+
+    def build(self, input_shape):
+        self.cell.build((input_shape[0], input_shape[-1]))
+
+    def call(self, x):
+        steps = x.shape[1]
+        h = keras.ops.zeros((keras.ops.shape(x)[0], self.units), dtype=self.compute_dtype)
+        for t in range(steps):
+            if t == steps - self.truncate:
+                h = keras.ops.stop_gradient(h)
+            h, _ = self.cell(x[:, t, :], [h])
+        return h
+
+
+def _truncated_model(timesteps, truncate, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
+    """The IMDB classifier with its SimpleRNN replaced by ``_TruncatedSimpleRNN``, holding these weights."""
+    vocab, dim = np.shape(embeddings)
+    model = keras.Sequential([
+        keras.Input((timesteps,), dtype="int32"),
+        keras.layers.Embedding(vocab, dim, dtype=F64),
+        _TruncatedSimpleRNN(_units(recurrent_kernel), truncate, dtype=F64),
+        keras.layers.Dense(1, activation="sigmoid", dtype=F64),
+    ])
+    model.set_weights([embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias])
+    return model
+
+
+def _loss_gradients(model, token_ids, y):
+    """Gradients of the mean binary cross-entropy of ``model`` w.r.t. its weights, as dense float64 arrays.
+
+    Embedding gradients come back from the tape as IndexedSlices; they are made dense (vocab, dim).
+    """
+    loss_fn = keras.losses.BinaryCrossentropy(dtype=F64)  # the default (floatx) would compute in float32
+    y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        # Off TensorFlow, Keras 3 promotes float64 to float32 (keras.backend.result_type), so no
+        # float64 reference exists there (on JAX the float64 SimpleRNN even fails in lax.scan).
+        raise NotImplementedError(f"gradient references need the tensorflow backend, not {backend!r}: "
+                                  "Keras computes float64 layers in float32 on other backends")
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(token_ids, training=False))
+    grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, model.trainable_variables)]
+    return {key: np.asarray(keras.ops.convert_to_numpy(g), dtype=np.float64) for key, g in zip(KEYS, grads)}
+
+
+def bptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
+    """Full backpropagation through time: d(mean BCE)/d(weight) for every weight of ``rnn.imdb_model``."""
+    token_ids = np.asarray(token_ids, dtype=np.int32)
+    model = imdb_model(token_ids.shape[1], embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias)
+    return _loss_gradients(model, token_ids, y)
+
+
+def tbptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
+                    truncate=10):
+    """Truncated BPTT: as ``bptt_gradients`` but only through the last ``truncate`` timesteps.
+
+    The hidden state entering the last ``truncate`` steps (0-based step T - truncate) is a constant;
+    truncate >= T equals full BPTT.
+    ``truncate`` must be a positive int.
+    """
+    if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
+        raise ValueError(f"truncate must be a positive int, got {truncate!r}")
+    token_ids = np.asarray(token_ids, dtype=np.int32)
+    model = _truncated_model(token_ids.shape[1], int(truncate), embeddings, kernel, recurrent_kernel, bias,
+                             dense_kernel, dense_bias)
+    return _loss_gradients(model, token_ids, y)

@@ -1,0 +1,88 @@
+"""Load the YAML question bank (one file per section) and validate it against the JSON Schema."""
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from quizzes.items import Choice, Question
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BANK_DIR = PACKAGE_DIR / "bank"
+SCHEMA_PATH = PACKAGE_DIR / "schema" / "bank.schema.json"
+SECTIONS = ("9-1", "9-2", "9-3")
+
+
+class BankError(Exception):
+    """A bank file that cannot be read or does not match the schema; ``problems`` lists why."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section's bank: its id ("9-2"), bilingual title and questions in file order."""
+
+    section: str
+    title: dict
+    questions: tuple
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def section_path(section, bank_dir=BANK_DIR):
+    """Path of a section's bank file: ``<bank_dir>/<section>.yaml``."""
+    return Path(bank_dir) / f"{section}.yaml"
+
+
+def schema_problems(data, source):
+    """Schema violations of parsed bank data, one message per error: '<source> <json path>: why'."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    return [f"{source} {e.json_path}: {e.message}" for e in errors]
+
+
+def read_raw(path):
+    """Parsed YAML of one bank file (a dict); BankError when it is missing or not YAML."""
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BankError([f"{path}: no such bank file"]) from None
+    except yaml.YAMLError as exc:
+        raise BankError([f"{path}: not valid YAML: {exc}"]) from None
+
+
+def _question(raw, section):
+    return Question(
+        id=raw["id"], section=section, origin=raw["origin"], objective=raw["objective"], stem=raw["stem"],
+        code=raw["code"].rstrip() if "code" in raw else None, key=raw["key"], explanation=raw["explanation"],
+        choices=tuple(Choice(c["text"], c["why"]) for c in raw["choices"]), check=raw.get("check"))
+
+
+def load_section(section, bank_dir=BANK_DIR):
+    """The validated Section for "9-1", "9-2" or "9-3"; BankError lists every schema problem."""
+    path = section_path(section, bank_dir)
+    data = read_raw(path)
+    problems = schema_problems(data, path)
+    if not problems and data["section"] != section:
+        problems.append(f"{path}: section is {data['section']!r}, expected {section!r}")
+    if problems:
+        raise BankError(problems)
+    return Section(section, data["title"], tuple(_question(item, section) for item in data["items"]))
+
+
+def expand_sections(name):
+    """"all" -> every section; "9-2" -> ("9-2",); anything else raises ValueError."""
+    if name == "all":
+        return SECTIONS
+    if name not in SECTIONS:
+        raise ValueError(f"unknown section {name!r}; expected one of {', '.join(SECTIONS)} or all")
+    return (name,)

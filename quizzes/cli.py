@@ -1,0 +1,130 @@
+"""Command line: ``python -m quizzes build|key|check|score``."""
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from quizzes.bank import BANK_DIR, SECTIONS, BankError, expand_sections, load_section  # noqa: E402
+from quizzes.scoring import KeySheetError  # noqa: E402
+from quizzes.variants import RosterError, canonical_form  # noqa: E402
+
+
+def _sections(text):
+    try:
+        return expand_sections(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _formats(text):
+    from quizzes.build import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m quizzes", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    bank = argparse.ArgumentParser(add_help=False)
+    bank.add_argument("--bank", type=Path, default=BANK_DIR, help="folder with 9-1.yaml ... (default: the package's)")
+
+    b = sub.add_parser("build", parents=[bank], help="handouts, keys, key sheets, LMS exports")
+    b.add_argument("--section", type=_sections, required=True, help=f"{', '.join(SECTIONS)} or all")
+    b.add_argument("--roster", type=Path, help="CSV with student_id,name: one shuffled copy per student")
+    b.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
+    b.add_argument("--lang", choices=("ko", "en"), default="ko")
+    b.add_argument("--format", type=_formats, default=("html", "pdf"), help="comma list of html,pdf,md,moodle,qti")
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--course", help="course line of the header")
+    b.add_argument("--export-variants", type=int, default=5, help="fixed copies of each parameterized item in exports")
+    b.add_argument("--jobs", type=int, help="PDF worker processes (default: CPU count)")
+
+    k = sub.add_parser("key", parents=[bank], help="keys of the canonical form: {item_id: choice number}")
+    k.add_argument("--section", type=_sections, default=SECTIONS)
+    k.add_argument("--seed", type=int, default=0)
+    k.add_argument("--format", choices=("json", "csv"), default="json")
+
+    c = sub.add_parser("check", parents=[bank], help="validate and lint the bank, re-run Keras checks")
+    c.add_argument("--section", type=_sections, default=SECTIONS)
+    c.add_argument("--no-keras", action="store_true", help="skip re-running the Keras checks")
+
+    s = sub.add_parser("score", help="score answer sheets and analyse items")
+    s.add_argument("responses", type=Path)
+    s.add_argument("--key", type=Path, required=True, help="key.csv or key-sheet.csv from a build")
+    s.add_argument("--out", type=Path, help="folder for scores.csv, items.csv, report.png "
+                                           "(default: next to RESPONSES)")
+    s.add_argument("--lang", choices=("ko", "en"), default="ko")
+    return parser
+
+
+def _build(args):
+    from quizzes.build import build
+
+    paths = build(args.section, args.format, args.out, seed=args.seed, lang=args.lang, roster=args.roster,
+                  course=args.course, bank_dir=args.bank, export_variants=args.export_variants, jobs=args.jobs)
+    print(f"{len(paths)} files written under {args.out}")
+    return 0
+
+
+def _key(args):
+    from quizzes.variants import key_csv
+
+    forms = [canonical_form(load_section(s, args.bank), args.seed) for s in args.section]
+    if args.format == "csv":
+        sys.stdout.write(key_csv(forms).decode("utf-8-sig"))
+    else:
+        keys = {q.id: q.key for form in forms for q in form.questions}
+        print(json.dumps(keys, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _check(args):
+    from quizzes.lint import lint
+
+    problems = lint(args.bank, args.section, keras=not args.no_keras)
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s) in {', '.join(args.section)}")
+    return 1 if problems else 0
+
+
+def _score(args):
+    from quizzes.scoring import plot, score, write_csv
+
+    report = score(args.responses, args.key)
+    out = args.out or args.responses.parent
+    out.mkdir(parents=True, exist_ok=True)
+    print("student_id  variant  score")
+    for s in report.students:
+        print(f"{s['student_id']:<11} {s['variant']:<8} {s['score']}/{s['total']} ({s['percent']}%)")
+    print("\nitem        n   difficulty  discrimination  upper-lower")
+    for i in report.items:
+        r = "-" if i["discrimination"] is None else f"{i['discrimination']:.2f}"
+        d = "-" if i["upper_lower"] is None else f"{i['upper_lower']:.2f}"
+        print(f"{i['item_id']:<10} {i['n']:>3}   {i['difficulty']:.2f}        {r:>6}          {d:>6}")
+    for message in report.messages:
+        print(message, file=sys.stderr)
+    write_csv(report.students, out / "scores.csv")
+    write_csv(report.items, out / "items.csv")
+    plot(report, out / "report.png", args.lang)
+    print(f"\n{len(report.students)} scored, {len(report.messages)} message(s); "
+          f"scores.csv, items.csv, report.png in {out}")
+    return 0
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    try:
+        return {"build": _build, "key": _key, "check": _check, "score": _score}[args.command](args)
+    except (BankError, RosterError) as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 2
+    except (KeySheetError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2

@@ -1,0 +1,56 @@
+"""The question model shared by the bank, the parameterized items, rendering and exports.
+
+Every text field is bilingual: a dict {"ko": str, "en": str}. ``key`` is 1-based.
+"""
+from dataclasses import dataclass, field, replace
+
+LANGS = ("ko", "en")
+LABELS = "①②③④"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer choice: its text and why it is right (key) or what misconception it stands for."""
+
+    text: dict
+    why: dict
+
+
+@dataclass(frozen=True)
+class Question:
+    """A multiple-choice question with exactly four choices and one key (1-based)."""
+
+    id: str
+    section: str
+    origin: str  # "chapter", "original" or "parametric"
+    objective: dict
+    stem: dict
+    choices: tuple
+    key: int
+    explanation: dict
+    code: str | None = None
+    check: dict | None = None
+    params: dict = field(default_factory=dict)
+
+    def permuted(self, order):
+        """The same question with choices reordered: new position i shows old choice ``order[i]`` (0-based)."""
+        if sorted(order) != list(range(len(self.choices))):
+            raise ValueError(f"{self.id}: {order!r} is not a permutation of the choices")
+        return replace(self, choices=tuple(self.choices[i] for i in order),
+                       key=list(order).index(self.key - 1) + 1)
+
+    def text(self, lang):
+        """Plain strings of this question in one language (for templates and exports)."""
+        return {
+            "id": self.id,
+            "section": self.section,
+            "origin": self.origin,
+            "objective": self.objective[lang],
+            "stem": self.stem[lang],
+            "code": self.code,
+            "choices": [c.text[lang] for c in self.choices],
+            "whys": [c.why[lang] for c in self.choices],
+            "key": self.key,
+            "key_label": LABELS[self.key - 1],
+            "explanation": self.explanation[lang],
+        }

@@ -1,0 +1,164 @@
+"""Forms: the canonical (unshuffled) form and reproducible per-student variants from a roster.
+
+A student's variant depends only on (seed, section, student id): question order, choice order
+and the numbers of the parameterized items are drawn from a ``random.Random`` seeded with a
+SHA-256 of those three, so adding a student to the roster changes no one else's copy.
+"""
+import csv
+import hashlib
+import io
+import random
+from dataclasses import dataclass
+
+
+CANONICAL = "CANON"
+_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+_ID_COLUMNS = ("student_id", "학번")
+_NAME_COLUMNS = ("name", "이름")
+KEY_COLUMNS = ("section", "student_id", "name", "variant", "question", "item_id", "key")
+
+
+class RosterError(Exception):
+    """A roster that cannot be used; ``problems`` has one message per bad line."""
+
+    def __init__(self, problems):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Form:
+    """One printed copy: the section, its title, the student (None for the canonical form),
+    the variant code and the questions in printed order."""
+
+    section: str
+    title: dict
+    student: Student | None
+    variant: str
+    questions: tuple
+
+
+def _column(header, names, path):
+    for name in names:
+        if name in header:
+            return name
+    raise RosterError([f"{path}: no {' or '.join(names)} column in the header {header}"])
+
+
+def read_roster(path):
+    """Students of a roster CSV (UTF-8, header ``student_id,name`` or ``학번,이름``), in file order."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        header = reader.fieldnames or []
+        id_col, name_col = _column(header, _ID_COLUMNS, path), _column(header, _NAME_COLUMNS, path)
+        students, problems, seen = [], [], {}
+        for row in reader:
+            line = reader.line_num
+            student_id = (row.get(id_col) or "").strip()
+            if not student_id:
+                problems.append(f"{path}:{line}: blank student id")
+            elif student_id in seen:
+                problems.append(f"{path}:{line}: student id {student_id} already on line {seen[student_id]}")
+            else:
+                seen[student_id] = line
+                students.append(Student(student_id, (row.get(name_col) or "").strip()))
+    if problems:
+        raise RosterError(problems)
+    if not students:
+        raise RosterError([f"{path}: the roster has no students"])
+    return students
+
+
+def _digest(*parts):
+    return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).digest()
+
+
+def rng_for(seed, section, tag):
+    """A ``random.Random`` for one form, seeded from (seed, section, tag)."""
+    return random.Random(int.from_bytes(_digest(seed, section, tag)[:8], "big"))
+
+
+def _code(seed, section, student_id, attempt):
+    n = int.from_bytes(_digest("code", seed, section, student_id, attempt)[:4], "big")
+    return "".join(_CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(6))
+
+
+def _parametric_items(section):
+    from quizzes import parametric  # imports Keras (seconds): only when a form is made
+
+    return parametric.items_for(section)
+
+
+def _questions(bank, rng):
+    """Bank questions in file order, then the section's parameterized items drawn from ``rng``."""
+    return list(bank.questions) + [item.draw(rng) for item in _parametric_items(bank.section)]
+
+
+def canonical_form(bank, seed):
+    """The unshuffled form: bank order and choice order, parameterized items drawn from ``seed``."""
+    return Form(bank.section, bank.title, None, CANONICAL,
+                tuple(_questions(bank, rng_for(seed, bank.section, CANONICAL))))
+
+
+def student_form(bank, seed, student, variant):
+    """A student's variant: parameters drawn, question order and every choice order shuffled."""
+    rng = rng_for(seed, bank.section, student.student_id)
+    questions = _questions(bank, rng)
+    rng.shuffle(questions)
+    shuffled = []
+    for q in questions:
+        order = list(range(len(q.choices)))
+        rng.shuffle(order)
+        shuffled.append(q.permuted(order))
+    return Form(bank.section, bank.title, student, variant, tuple(shuffled))
+
+
+def student_forms(bank, seed, students):
+    """One form per student, with variant codes unique within the roster (6 Crockford characters)."""
+    taken, forms = set(), []
+    for student in students:
+        attempt = 0
+        while (code := _code(seed, bank.section, student.student_id, attempt)) in taken:
+            attempt += 1
+        taken.add(code)
+        forms.append(student_form(bank, seed, student, code))
+    return forms
+
+
+def key_rows(forms):
+    """Key sheet rows (dicts with KEY_COLUMNS): one per student and printed question."""
+    return [{"section": f.section, "student_id": f.student.student_id if f.student else "",
+             "name": f.student.name if f.student else "", "variant": f.variant,
+             "question": number, "item_id": q.id, "key": q.key}
+            for f in forms for number, q in enumerate(f.questions, 1)]
+
+
+def key_csv(forms):
+    """The key sheet as CSV bytes (UTF-8 with BOM, so spreadsheets show Korean names)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=KEY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(key_rows(forms))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_groups(bank, seed, n_variants):
+    """[(item_id, [Question, ...])] for LMS exports: one question per bank item and
+    ``n_variants`` distinct fixed copies of each parameterized item (canonical choice order)."""
+    groups = [(q.id, [q]) for q in bank.questions]
+    for item in _parametric_items(bank.section):
+        rng = rng_for(seed, bank.section, f"export {item.id}")
+        copies = {}
+        for _ in range(20 * n_variants):
+            q = item.draw(rng)
+            copies.setdefault((q.code, tuple(c.text["en"] for c in q.choices)), q)
+            if len(copies) == n_variants:
+                break
+        groups.append((item.id, list(copies.values())))
+    return groups

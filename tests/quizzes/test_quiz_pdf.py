@@ -1,0 +1,79 @@
+"""PDF handouts: pages render, the text reads back, only embedded Nanum fonts, no missing glyphs."""
+import re
+import shutil
+import subprocess
+
+import pytest
+import yaml
+from PIL import Image
+
+from quizzes.bank import load_section
+from quizzes.build import build
+from quizzes.pdf import MissingGlyphError, html_to_pdf
+from quizzes.variants import read_roster, student_form
+
+from quiz_support import FIXTURE_BANK, copy_bank
+
+pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftoppm", "pdftotext", "pdffonts")),
+                                reason="poppler-utils is not installed")
+
+
+def _run(*args):
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory):
+    """(pdf path, the student's Form) of one student's 9-2 handout."""
+    folder = tmp_path_factory.mktemp("pdf")
+    roster = folder / "roster.csv"
+    roster.write_text("student_id,name\n2024007,홍길동\n", encoding="utf-8")
+    build(["9-2"], ("pdf",), folder / "out", roster=roster, bank_dir=FIXTURE_BANK, jobs=1)
+    form = student_form(load_section("9-2", FIXTURE_BANK), 0, read_roster(roster)[0], "")
+    (pdf,) = (folder / "out" / "9-2" / "students").glob("2024007_*.pdf")
+    return pdf, form
+
+
+def test_first_page_renders_to_an_image(handout, tmp_path):
+    pdf, _ = handout
+    _run("pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "page"))
+    (png,) = tmp_path.glob("page*.png")
+    image = Image.open(png).convert("L")
+    assert abs(image.height / image.width - 297 / 210) < 0.02  # A4 portrait
+    dark = sum(1 for v in image.getdata() if v < 128) / (image.width * image.height)
+    assert 0.01 < dark < 0.5  # text is drawn, the page is not a black box
+
+
+def test_text_reads_back(handout):
+    pdf, form = handout
+    variant = pdf.stem.split("_")[1]
+    pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+    text = _run("pdftotext", "-layout", str(pdf), "-")
+    for expected in ("혼자 공부하는 머신러닝+딥러닝", "홍길동", "2024007", variant, "답안 표기란", "①", "④"):
+        assert expected in text
+    first_stem = re.sub(r"[*`]", "", form.questions[0].stem["ko"])
+    assert first_stem[:15] in re.sub(r"\s+", " ", text)
+    for page in range(1, pages + 1):  # footer from the @page margin box, on every page
+        assert f"9-2 확인 문제 · 유형 {variant} · {page} / {pages}" in text
+
+
+def test_fonts_are_embedded_nanum(handout):
+    pdf, _ = handout
+    rows = _run("pdffonts", str(pdf)).splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert "Nanum" in name and emb == "yes", row
+
+
+def test_missing_glyph_fails(tmp_path):
+    bank_copy = copy_bank(tmp_path)
+    with pytest.raises(MissingGlyphError, match="U\\+E000"):
+        html_to_pdf("<p>\ue000</p>")
+    path = bank_copy / "9-1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["items"][0]["stem"]["ko"] += " \ue000"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(MissingGlyphError):
+        build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank_copy, jobs=1)
+    assert html_to_pdf("<p>한글 ① (16, 64)</p>").startswith(b"%PDF")
