@@ -51,7 +51,10 @@ def release_differences(built, committed):
 
 
 def gradebook_scores(root, assignment="ch09"):
-    """{student: {notebook: {grade_id: (score, max_score)}}} from the course's gradebook."""
+    """{student: {notebook: {grade_id: (score, max_score)}}} from the course's gradebook.
+
+    score is None while a manually graded answer waits for the instructor (nbgrader reports 0).
+    """
     scores = {}
     db_url = os.environ.get("NBGRADER_DB_URL") or f"sqlite:///{Path(root) / 'gradebook.db'}"
     with Gradebook(db_url) as gb:
@@ -61,5 +64,6 @@ def gradebook_scores(root, assignment="ch09"):
             except MissingEntry:
                 continue
             for nb in submission.notebooks:
-                scores.setdefault(student.id, {})[nb.name] = {g.name: (g.score, g.max_score) for g in nb.grades}
+                scores.setdefault(student.id, {})[nb.name] = {
+                    g.name: (None if g.needs_manual_grade else g.score, g.max_score) for g in nb.grades}
     return scores

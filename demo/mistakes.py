@@ -114,9 +114,9 @@ def lstm_params(n_features, units):
     while True:
         pass
 '''),
-    "kills_process": WrongAnswer("one_hot_shape", None, False, '''import os
+    "kills_process": WrongAnswer("gru_params", None, False, '''import os
 
-def one_hot_shape(seq_shape, num_classes):
+def gru_params(n_features, units, reset_after=True):
     os._exit(1)
 '''),
     "memory_hog": WrongAnswer("one_hot_nbytes", None, False, '''import numpy as np

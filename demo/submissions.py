@@ -20,12 +20,18 @@ SAMPLE_STUDENTS = {
 }
 
 
+def _is_student_cell(cell):
+    """An answer the student writes: code answer cells and manually graded written answers."""
+    meta = nbgrader_meta(cell)
+    return is_answer_cell(cell) or (meta.get("solution") and meta.get("grade") and cell.cell_type == "markdown")
+
+
 def solution_answers(source_dir):
-    """{grade_id: answer source} of the source notebooks with the solution markers removed."""
+    """{grade_id: answer source} of the source notebooks (code and written answers), markers removed."""
     answers = {}
     for path in sorted(Path(source_dir).glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:
-            if is_answer_cell(cell):
+            if _is_student_cell(cell):
                 answers[nbgrader_meta(cell)["grade_id"]] = SOLUTION_MARKER.sub("", cell.source)
     return answers
 
@@ -45,7 +51,7 @@ def student_copy(release_nb, answers):
     nb = nbformat.from_dict(release_nb)
     for cell in nb.cells:
         grade_id = nbgrader_meta(cell).get("grade_id")
-        if is_answer_cell(cell) and grade_id in answers:
+        if _is_student_cell(cell) and grade_id in answers:
             cell.source = answers[grade_id]
     return nb
 
