@@ -6,6 +6,7 @@ The gradebook is SQLite in the course root by default; set NBGRADER_DB_URL to us
 database (e.g. postgresql://user@host/course).
 """
 import os
+import sys
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
@@ -22,6 +23,10 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from autograder.nbgrader_plugin import SandboxedAutograde
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
+
+# nbgrader creates a new gradebook by running the `alembic` command from PATH: use the one
+# installed beside this Python, so `.venv/bin/nbgrader ...` works without activating the venv.
+os.environ["PATH"] = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
 
 c.CourseDirectory.course_id = "rnn-ch09"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))

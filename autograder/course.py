@@ -30,9 +30,7 @@ def make_course(root, source=REPO / "source", config=REPO / "nbgrader_config.py"
 
 def nbgrader(root, *args):
     """Run ``nbgrader ARGS`` in the course folder; NbgraderFailed with its log tail on failure."""
-    # nbgrader calls the `alembic` command when it creates a gradebook: it must be on PATH
-    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {**os.environ, "PATH": path, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}  # (nbgrader_config.py puts alembic on PATH)
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:

@@ -4,10 +4,12 @@
    (written back to release/ in the repository; it is committed, so normally nothing changes);
 2. write sample submissions (full solution, untouched release, typical mistakes, a hostile one);
 3. ``nbgrader autograde`` and ``nbgrader generate_feedback`` on them (the sandboxed path);
-4. print parts x students with totals and where the feedback HTML is.
+4. print parts x students with totals and where the feedback HTML is;
+5. build section 9-2's quiz handouts (HTML, PDF, Markdown), one shuffled copy per sample student.
 Class data goes to a temporary course folder (``--out`` to choose it), never the repository.
 """
 import argparse
+import csv
 import shutil
 import tempfile
 import time
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from autograder.course import REPO, gradebook_scores, make_course, nbgrader, release_differences
 from demo.submissions import SAMPLE_STUDENTS, write_submissions
+from quizzes.cli import main as quizzes_main
 
 ASSIGNMENT = "ch09"
 OPTIONAL = "04_advanced_bptt_gates"
@@ -54,24 +57,42 @@ def print_table(scores, students):
         print(f"{label:<52}" + "".join(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}".rjust(width) for s in students))
 
 
+def build_quiz(course, students, section="9-2"):
+    """One shuffled copy of ``section``'s quiz per student, the canonical handout and the key sheet."""
+    roster = course / "quiz-roster.csv"
+    with roster.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student_id", "name"])
+        writer.writerows([s, s.split("_")[0]] for s in students)
+    out = course / "quiz"
+    failed = quizzes_main(["build", "--section", section, "--roster", str(roster), "--seed", "9",
+                  "--format", "html,pdf,md", "--out", str(out), "--course", "딥러닝 9장"])
+    if failed:
+        raise SystemExit(f"quiz build failed (exit {failed}); see the messages above")
+    return out / section
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="course folder to use (default: a new temporary folder)")
     args = parser.parse_args(argv)
     course = make_course(Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="rnn-ch09-course-")))
     started = time.time()
-    print(f"[1/4] 배포본 생성 (nbgrader generate_assignment) — 과정 폴더 {course}")
+    print(f"[1/5] 배포본 생성 (nbgrader generate_assignment) — 과정 폴더 {course}")
     regenerate_release(course)
-    print(f"[2/4] 예시 제출물 작성: {', '.join(SAMPLE_STUDENTS)}")
+    print(f"[2/5] 예시 제출물 작성: {', '.join(SAMPLE_STUDENTS)}")
     write_submissions(course, ASSIGNMENT)
-    print("[3/4] nbgrader autograde (격리된 채점 경로) 와 generate_feedback")
+    print("[3/5] nbgrader autograde (격리된 채점 경로) 와 generate_feedback")
     nbgrader(course, "autograde", ASSIGNMENT, "--create", "--force")
     nbgrader(course, "generate_feedback", ASSIGNMENT, "--force")
-    print("[4/4] 결과")
+    print("[4/5] 결과")
     print_table(gradebook_scores(course, ASSIGNMENT), list(SAMPLE_STUDENTS))
     print(f"\n피드백 HTML: {course / 'feedback'}/<학생>/{ASSIGNMENT}/*.html")
     for path in sorted((course / "feedback").glob(f"*/{ASSIGNMENT}/01_*.html")):
         print(f"  {path}")
+    print("[5/5] 9-2절 퀴즈 (학생별 변형, 정답표)")
+    quiz = build_quiz(course, list(SAMPLE_STUDENTS))
+    print(f"  유인물·정답: {quiz}/handout.pdf, {quiz}/key.pdf; 학생별: {quiz}/students/; 정답표: {quiz}/key-sheet.pdf")
     print(f"걸린 시간: {time.time() - started:.0f}초")
 
 

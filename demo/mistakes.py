@@ -122,15 +122,17 @@ def gru_params(n_features, units, reset_after=True):
     "memory_hog": WrongAnswer("one_hot_nbytes", None, False, '''import numpy as np
 
 def one_hot_nbytes(seq_shape, num_classes, dtype="float64"):
-    return np.zeros(tuple(seq_shape) + (num_classes,), dtype=dtype).nbytes
+    hoard = []
+    while True:  # 1 GiB more each turn, until memory runs out
+        hoard.append(np.ones(2**27))
 '''),
-    "equals_anything": WrongAnswer("rnn_cell_forward", None, False, '''class _AlwaysEqual:
+    "equals_anything": WrongAnswer("imdb_rnn_predict", None, False, '''class _AlwaysEqual:
     def __eq__(self, other):
         return True
     def __array__(self, dtype=None, copy=None):
         raise TypeError("no")
 
-def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias):
+def imdb_rnn_predict(token_ids, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
     return _AlwaysEqual()
 '''),
     "patches_and_prints_score": WrongAnswer("dense_params", None, False, '''import builtins, sys

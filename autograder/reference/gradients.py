@@ -2,8 +2,8 @@
 
 The model is ``Embedding -> SimpleRNN -> Dense(1, "sigmoid")`` (float64) holding the caller's
 weights; the loss is ``keras.losses.BinaryCrossentropy(dtype="float64")`` (mean over the batch).
-Gradients are taken with ``tf.GradientTape`` (TensorFlow backend only: elsewhere Keras 3 computes
-float64 layers in float32). Inputs:
+Gradients come from the backend's autodiff: ``tf.GradientTape`` on TensorFlow, ``jax.grad`` of
+the model's ``stateless_call`` on JAX (the torch backend is not supported). Inputs:
   token_ids (batch, T) ints, y (batch,) or (batch, 1) of 0/1, embeddings (vocab, dim),
   kernel (dim, units), recurrent_kernel (units, units), bias (units,), dense_kernel (units, 1),
   dense_bias (1,).
@@ -12,7 +12,7 @@ Returns a dict of float64 arrays keyed like ``KEYS``, each shaped like its weigh
 import keras
 import numpy as np
 
-from autograder.reference.rnn import F64, _units, imdb_model
+from autograder.reference.rnn import F64, _activation, _units, imdb_model
 
 KEYS = ("embeddings", "kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias")
 
@@ -27,7 +27,7 @@ class _TruncatedSimpleRNN(keras.layers.Layer):
     def __init__(self, units, truncate, **kwargs):
         super().__init__(**kwargs)
         self.units, self.truncate = units, truncate
-        self.cell = keras.layers.SimpleRNNCell(units, dtype=self.dtype_policy)
+        self.cell = keras.layers.SimpleRNNCell(units, activation=_activation("tanh"), dtype=self.dtype_policy)
 
     def build(self, input_shape):
         self.cell.build((input_shape[0], input_shape[-1]))
@@ -63,18 +63,33 @@ def _loss_gradients(model, token_ids, y):
     loss_fn = keras.losses.BinaryCrossentropy(dtype=F64)  # the default (floatx) would compute in float32
     y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
     backend = keras.backend.backend()
-    if backend != "tensorflow":
-        # Off TensorFlow, Keras 3 promotes float64 to float32 (keras.backend.result_type), so no
-        # float64 reference exists there (on JAX the float64 SimpleRNN even fails in lax.scan).
-        raise NotImplementedError(f"gradient references need the tensorflow backend, not {backend!r}: "
-                                  "Keras computes float64 layers in float32 on other backends")
+    if backend == "tensorflow":
+        grads = _tensorflow_gradients(model, loss_fn, token_ids, y)
+    elif backend == "jax":
+        grads = _jax_gradients(model, loss_fn, token_ids, y)
+    else:
+        raise NotImplementedError(f"gradient references need the tensorflow or jax backend, not {backend!r}")
+    return {key: np.asarray(keras.ops.convert_to_numpy(g), dtype=np.float64) for key, g in zip(KEYS, grads)}
+
+
+def _tensorflow_gradients(model, loss_fn, token_ids, y):
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(token_ids, training=False))
-    grads = [tf.convert_to_tensor(g) for g in tape.gradient(loss, model.trainable_variables)]
-    return {key: np.asarray(keras.ops.convert_to_numpy(g), dtype=np.float64) for key, g in zip(KEYS, grads)}
+    return [tf.convert_to_tensor(g) for g in tape.gradient(loss, model.trainable_variables)]
 
+
+def _jax_gradients(model, loss_fn, token_ids, y):
+    import jax
+
+    non_trainable = [v.value for v in model.non_trainable_variables]
+
+    def loss_of(trainable):
+        y_pred, _ = model.stateless_call(trainable, non_trainable, token_ids, training=False)
+        return loss_fn(y, y_pred)
+
+    return jax.grad(loss_of)([v.value for v in model.trainable_variables])
 
 def bptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
     """Full backpropagation through time: d(mean BCE)/d(weight) for every weight of ``rnn.imdb_model``."""

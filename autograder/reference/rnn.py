@@ -21,13 +21,30 @@ def _units(recurrent_kernel):
     return int(np.shape(recurrent_kernel)[0])
 
 
+def _tanh_float64(z):
+    return 2.0 * keras.ops.sigmoid(2.0 * z) - 1.0
+
+
+def _activation(name):
+    """The Keras activation ``name``, except tanh on the JAX backend.
+
+    Keras 3.15's JAX backend computes ``ops.tanh`` of a float64 tensor in float32
+    (``result_type(x, float)`` gives float32), which breaks float64 recurrent layers there
+    (the scan carry changes dtype). tanh z = 2·sigmoid(2z) − 1 is the same function and stays
+    float64; the other backends get Keras's own tanh.
+    """
+    if name == "tanh" and keras.backend.backend() == "jax":
+        return _tanh_float64
+    return name
+
+
 def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias, activation="tanh"):
     """One ``SimpleRNNCell`` step: tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias).
 
     x_t (batch, features), h_prev (batch, units) -> (batch, units). ``activation`` is the
     Keras argument (graders use other values to recognise a wrong activation).
     """
-    cell = keras.layers.SimpleRNNCell(_units(recurrent_kernel), activation=activation, dtype=F64)
+    cell = keras.layers.SimpleRNNCell(_units(recurrent_kernel), activation=_activation(activation), dtype=F64)
     cell.build((None, np.shape(kernel)[0]))
     cell.set_weights([kernel, recurrent_kernel, bias])
     out, _ = cell(keras.ops.convert_to_tensor(x_t, F64), [keras.ops.convert_to_tensor(h_prev, F64)])
@@ -42,7 +59,7 @@ def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequen
     h0 (batch, units) is the initial state (zeros when None).
     """
     layer = keras.layers.SimpleRNN(_units(recurrent_kernel), return_sequences=return_sequences,
-                                   activation=activation, dtype=F64)
+                                   activation=_activation(activation), dtype=F64)
     layer.build((None, None, np.shape(kernel)[0]))
     layer.set_weights([kernel, recurrent_kernel, bias])
     x = keras.ops.convert_to_tensor(x, F64)
@@ -62,7 +79,7 @@ def imdb_model(timesteps, embeddings, kernel, recurrent_kernel, bias, dense_kern
     model = keras.Sequential([
         keras.Input((timesteps,), dtype="int32"),
         keras.layers.Embedding(vocab, dim, dtype=F64),
-        keras.layers.SimpleRNN(_units(recurrent_kernel), dtype=F64),
+        keras.layers.SimpleRNN(_units(recurrent_kernel), activation=_activation("tanh"), dtype=F64),
         keras.layers.Dense(1, activation=output_activation, dtype=F64),
     ])
     model.set_weights([embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias])
@@ -80,7 +97,7 @@ def imdb_rnn_predict(token_ids, embeddings, kernel, recurrent_kernel, bias, dens
 
 def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     """One ``LSTMCell`` step -> (h, c), each (batch, units). Gate order i, f, c, o."""
-    cell = keras.layers.LSTMCell(_units(recurrent_kernel), dtype=F64)
+    cell = keras.layers.LSTMCell(_units(recurrent_kernel), activation=_activation("tanh"), dtype=F64)
     cell.build((None, np.shape(kernel)[0]))
     cell.set_weights([kernel, recurrent_kernel, bias])
     h, (_, c) = cell(keras.ops.convert_to_tensor(x_t, F64),
@@ -90,7 +107,8 @@ def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
 
 def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True):
     """One ``GRUCell`` step -> h (batch, units). Gate order z, r, h; bias (2, 3u) if reset_after."""
-    cell = keras.layers.GRUCell(_units(recurrent_kernel), reset_after=reset_after, dtype=F64)
+    cell = keras.layers.GRUCell(_units(recurrent_kernel), activation=_activation("tanh"),
+                                reset_after=reset_after, dtype=F64)
     cell.build((None, np.shape(kernel)[0]))
     cell.set_weights([kernel, recurrent_kernel, bias])
     h, _ = cell(keras.ops.convert_to_tensor(x_t, F64), [keras.ops.convert_to_tensor(h_prev, F64)])

@@ -74,7 +74,8 @@ def _bwrap_command(runner_dir, memory_mb):
             cmd += ["--ro-bind", prefix, prefix]
     for hidden in _hidden_package_dirs():
         if any(hidden.startswith(p + os.sep) for p in prefixes):
-            cmd += ["--tmpfs", hidden]
+            cmd += ["--tmpfs", hidden,
+                    "--ro-bind", os.path.join(runner_dir, "hidden_package.py"), os.path.join(hidden, "__init__.py")]
     cmd += ["--ro-bind", runner_dir, "/sandbox",
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
             "--setenv", "LANG", "C.UTF-8", "--setenv", "OPENBLAS_NUM_THREADS", "1",
@@ -109,7 +110,7 @@ class SandboxSession:
         self._proc = None
         self._replies = None
         self._workdir = tempfile.TemporaryDirectory(prefix="sandbox-")
-        for name in ("runner.py", "wire.py"):
+        for name in ("runner.py", "wire.py", "hidden_package.py"):
             shutil.copy(HERE / name, self._workdir.name)
 
     def __enter__(self):

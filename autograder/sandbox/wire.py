@@ -25,7 +25,7 @@ def encode(value):
     if isinstance(value, np.generic):
         value = np.asarray(value)
     if isinstance(value, np.ndarray):
-        arr = np.ascontiguousarray(np.asarray(value))
+        arr = np.asarray(value, order="C")  # ascontiguousarray would make a 0-d array 1-d
         if arr.dtype.kind not in ALLOWED_KINDS:
             return {"__unsupported__": f"ndarray[{arr.dtype}]"}
         return {"__nd__": [arr.dtype.str, list(arr.shape), base64.b64encode(arr.tobytes()).decode()]}
