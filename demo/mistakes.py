@@ -124,7 +124,7 @@ def gru_params(n_features, units, reset_after=True):
 def one_hot_nbytes(seq_shape, num_classes, dtype="float64"):
     hoard = []
     while True:  # 1 GiB more each turn, until memory runs out
-        hoard.append(np.ones(2**27))
+        hoard.append(np.empty(2**27))
 '''),
     "equals_anything": WrongAnswer("imdb_rnn_predict", None, False, '''class _AlwaysEqual:
     def __eq__(self, other):
