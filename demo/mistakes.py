@@ -89,6 +89,30 @@ def one_hot_nbytes(seq_shape, num_classes, dtype="float64"):
                                          _FORWARD.format(rk="recurrent_kernel.T", last="-1")),
     "forward_first_state": WrongAnswer("simple_rnn_forward", "returned_first_state", True,
                                        _FORWARD.format(rk="recurrent_kernel", last="0")),
+    "tbptt_untransposed_rk": WrongAnswer("tbptt_gradients", "untransposed_recurrent_kernel", False, '''import numpy as np
+
+def tbptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
+                    truncate=10):
+    # 강의 자료의 RecurrentNetwork.backprop을 옮겨 적은 답 (err @ w1h, 전치 없음)
+    batch, steps = token_ids.shape
+    x = embeddings[token_ids]
+    hs = [np.zeros((batch, recurrent_kernel.shape[0]))]
+    for t in range(steps):
+        hs.append(np.tanh(x[:, t] @ kernel + hs[-1] @ recurrent_kernel + bias))
+    p = 1 / (1 + np.exp(-(hs[-1] @ dense_kernel + dense_bias)))
+    err = (p - y.reshape(-1, 1)) / batch
+    g = {"embeddings": np.zeros(embeddings.shape), "kernel": np.zeros(kernel.shape),
+         "recurrent_kernel": np.zeros(recurrent_kernel.shape), "bias": np.zeros(bias.shape),
+         "dense_kernel": hs[-1].T @ err, "dense_bias": err.sum(axis=0)}
+    err_h = err @ dense_kernel.T * (1 - hs[-1] ** 2)
+    for t in range(steps - 1, max(-1, steps - truncate - 1), -1):
+        g["kernel"] += x[:, t].T @ err_h
+        g["recurrent_kernel"] += hs[t].T @ err_h
+        g["bias"] += err_h.sum(axis=0)
+        np.add.at(g["embeddings"], token_ids[:, t], err_h @ kernel.T)
+        err_h = err_h @ recurrent_kernel * (1 - hs[t] ** 2)
+    return g
+'''),
 }
 
 

@@ -1,4 +1,5 @@
 """Grader for bptt_gradients: full backpropagation through time, checked against autodiff of the Keras model."""
+from autograder.graders import lecture_backprop
 from autograder.graders.cases import Mistake, imdb_gradient_case
 from autograder.graders.checks import check_dict_close
 from autograder.reference import gradients
@@ -6,6 +7,8 @@ from autograder.reference import gradients
 FUNCTION = "bptt_gradients"
 
 MISTAKES = [
+    Mistake("untransposed_recurrent_kernel", lecture_backprop.MESSAGE,
+            lambda c: lecture_backprop.untransposed_recurrent_gradients(*c.args)),
     Mistake("summed_not_mean", "손실은 배치의 평균입니다: 기울기를 배치 크기로 나누세요.",
             lambda c: {k: v * len(c.args[0]) for k, v in gradients.bptt_gradients(*c.args).items()}),
     Mistake("truncated", "이 함수는 모든 타임스텝을 거슬러 올라가는 전체 BPTT입니다 (마지막 몇 스텝만 쓰면 TBPTT).",

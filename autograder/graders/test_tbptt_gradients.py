@@ -1,4 +1,5 @@
 """Grader for tbptt_gradients: backpropagation through the last `truncate` timesteps only."""
+from autograder.graders import lecture_backprop
 from autograder.graders.cases import Mistake, imdb_gradient_case
 from autograder.graders.checks import check_dict_close
 from autograder.reference import gradients
@@ -6,6 +7,8 @@ from autograder.reference import gradients
 FUNCTION = "tbptt_gradients"
 
 MISTAKES = [
+    Mistake("untransposed_recurrent_kernel", lecture_backprop.MESSAGE,
+            lambda c: lecture_backprop.untransposed_recurrent_gradients(*c.args, **c.kwargs)),
     Mistake("not_truncated", "truncate개의 마지막 타임스텝까지만 거슬러 올라가야 하는데 전체 시퀀스를 역전파했습니다.",
             lambda c: gradients.bptt_gradients(*c.args)),
     Mistake("off_by_one", "거슬러 올라가는 타임스텝 수가 하나 다릅니다: 마지막 truncate개의 스텝(출력 직전 스텝 포함)입니다.",
