@@ -66,7 +66,7 @@ def build_quiz(course, students, section="9-2"):
         writer.writerows([s, s.split("_")[0]] for s in students)
     out = course / "quiz"
     failed = quizzes_main(["build", "--section", section, "--roster", str(roster), "--seed", "9",
-                  "--format", "html,pdf,md", "--out", str(out), "--course", "딥러닝 9장"])
+                           "--format", "html,pdf,md", "--out", str(out), "--course", "딥러닝 9장"])
     if failed:
         raise SystemExit(f"quiz build failed (exit {failed}); see the messages above")
     return out / section

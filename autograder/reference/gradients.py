@@ -56,10 +56,7 @@ def _truncated_model(timesteps, truncate, embeddings, kernel, recurrent_kernel, 
 
 
 def _loss_gradients(model, token_ids, y):
-    """Gradients of the mean binary cross-entropy of ``model`` w.r.t. its weights, as dense float64 arrays.
-
-    Embedding gradients come back from the tape as IndexedSlices; they are made dense (vocab, dim).
-    """
+    """Gradients of the mean binary cross-entropy of ``model`` w.r.t. its weights, as dense float64 arrays."""
     loss_fn = keras.losses.BinaryCrossentropy(dtype=F64)  # the default (floatx) would compute in float32
     y = np.asarray(y, dtype=np.float64).reshape(-1, 1)
     backend = keras.backend.backend()
@@ -73,6 +70,7 @@ def _loss_gradients(model, token_ids, y):
 
 
 def _tensorflow_gradients(model, loss_fn, token_ids, y):
+    """Embedding gradients come back from the tape as IndexedSlices; they are made dense (vocab, dim)."""
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
@@ -90,6 +88,7 @@ def _jax_gradients(model, loss_fn, token_ids, y):
         return loss_fn(y, y_pred)
 
     return jax.grad(loss_of)([v.value for v in model.trainable_variables])
+
 
 def bptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
     """Full backpropagation through time: d(mean BCE)/d(weight) for every weight of ``rnn.imdb_model``."""
