@@ -26,7 +26,7 @@ from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
 
 from quizzes.bank import BANK_DIR, load_section  # noqa: E402
 from quizzes.build import section_files, write_pdfs  # noqa: E402
-from quizzes.variants import Student, canonical_form  # noqa: E402
+from quizzes.variants import RosterEntry, canonical_form  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 
@@ -39,7 +39,7 @@ def main(argv=None):
     parser.add_argument("--jobs", default=f"1,{os.cpu_count()}", help="comma list of PDF worker counts")
     args = parser.parse_args(argv)
     bank = load_section(args.section, args.bank)
-    students = [Student(f"2024{n:04d}", f"학생{n:03d}") for n in range(1, args.students + 1)]
+    students = [RosterEntry(f"2024{n:04d}", f"학생{n:03d}") for n in range(1, args.students + 1)]
     canonical_form(bank, 0)  # warm-up: Keras import and the cached layer builds of the draws
 
     started = time.perf_counter()

@@ -7,20 +7,13 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from quizzes.items import Choice, Question
+from quizzes.errors import InputError
+from quizzes.questions import Choice, Question
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BANK_DIR = PACKAGE_DIR / "bank"
 SCHEMA_PATH = PACKAGE_DIR / "schema" / "bank.schema.json"
 SECTIONS = ("9-1", "9-2", "9-3")
-
-
-class BankError(Exception):
-    """A bank file that cannot be read or does not match the schema; ``problems`` lists why."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
 
 
 @dataclass(frozen=True)
@@ -50,33 +43,42 @@ def schema_problems(data, source):
 
 
 def read_raw(path):
-    """Parsed YAML of one bank file (a dict); BankError when it is missing or not YAML."""
+    """Parsed YAML of one bank file (a dict); InputError when it is missing or not YAML."""
     path = Path(path)
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BankError([f"{path}: no such bank file"]) from None
+        raise InputError([f"{path}: no such bank file"]) from None
     except yaml.YAMLError as exc:
-        raise BankError([f"{path}: not valid YAML: {exc}"]) from None
+        raise InputError([f"{path}: not valid YAML: {exc}"]) from None
 
 
-def _question(raw, section):
+def _question(entry, section):
     return Question(
-        id=raw["id"], section=section, origin=raw["origin"], objective=raw["objective"], stem=raw["stem"],
-        code=raw["code"].rstrip() if "code" in raw else None, key=raw["key"], explanation=raw["explanation"],
-        choices=tuple(Choice(c["text"], c["why"]) for c in raw["choices"]), check=raw.get("check"))
+        id=entry["id"], section=section, origin=entry["origin"], objective=entry["objective"],
+        stem=entry["stem"], code=entry["code"].rstrip() if "code" in entry else None, key=entry["key"],
+        explanation=entry["explanation"], choices=tuple(Choice(c["text"], c["why"]) for c in entry["choices"]),
+        check=entry.get("check"))
 
 
-def load_section(section, bank_dir=BANK_DIR):
-    """The validated Section for "9-1", "9-2" or "9-3"; BankError lists every schema problem."""
+def read_section(section, bank_dir=BANK_DIR):
+    """The parsed data of a section's bank file, schema-valid and of that section; InputError
+    lists every problem (missing file, YAML, schema, section). The one loading step of the
+    bank, shared by ``load_section`` and the linter."""
     path = section_path(section, bank_dir)
     data = read_raw(path)
     problems = schema_problems(data, path)
     if not problems and data["section"] != section:
         problems.append(f"{path}: section is {data['section']!r}, expected {section!r}")
     if problems:
-        raise BankError(problems)
-    return Section(section, data["title"], tuple(_question(item, section) for item in data["items"]))
+        raise InputError(problems)
+    return data
+
+
+def load_section(section, bank_dir=BANK_DIR):
+    """The validated Section for "9-1", "9-2" or "9-3"; InputError lists every problem."""
+    data = read_section(section, bank_dir)
+    return Section(section, data["title"], tuple(_question(entry, section) for entry in data["items"]))
 
 
 def expand_sections(name):

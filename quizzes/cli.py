@@ -1,15 +1,12 @@
 """Command line: ``python -m quizzes build|key|check|score``."""
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-
-from quizzes.bank import BANK_DIR, SECTIONS, BankError, expand_sections, load_section  # noqa: E402
-from quizzes.scoring import KeySheetError  # noqa: E402
-from quizzes.variants import RosterError, canonical_form  # noqa: E402
+from quizzes.bank import BANK_DIR, SECTIONS, expand_sections, load_section
+from quizzes.errors import InputError
+from quizzes.variants import canonical_form
 
 
 def _sections(text):
@@ -122,9 +119,9 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     try:
         return {"build": _build, "key": _key, "check": _check, "score": _score}[args.command](args)
-    except (BankError, RosterError) as exc:
+    except InputError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
-    except (KeySheetError, ValueError) as exc:
+    except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2

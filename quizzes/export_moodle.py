@@ -6,6 +6,7 @@ into a sub-category of their own, ready for a "random question from category" sl
 import xml.etree.ElementTree as ET
 
 from quizzes.render import inline_html, question_html
+from quizzes.xmlwrite import document, element
 
 # Moodle's grade options (question/type/questionbase / get_grade_options), in percent.
 MOODLE_FRACTIONS = (100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
@@ -17,35 +18,36 @@ _FEEDBACK = {"ko": ("정답입니다.", "다시 생각해 보세요."), "en": ("
 
 
 def _text(parent, tag, text, html=True):
-    node = ET.SubElement(parent, tag, {"format": "html"} if html else {})
-    ET.SubElement(node, "text").text = text
+    """Moodle's text field: ``<tag format="html"><text>...</text></tag>``."""
+    node = element(parent, tag, {"format": "html"} if html else None)
+    element(node, "text", text=text)
     return node
 
 
 def _category(quiz, names):
     """A category question for the path ``names`` (a "/" inside a name is written "//")."""
-    question = ET.SubElement(quiz, "question", {"type": "category"})
+    question = element(quiz, "question", {"type": "category"})
     path = "/".join(name.replace("/", "//") for name in names)
     _text(question, "category", f"$course$/top/{path}", html=False)
 
 
 def _multichoice(quiz, q, lang, name, idnumber):
-    question = ET.SubElement(quiz, "question", {"type": "multichoice"})
+    question = element(quiz, "question", {"type": "multichoice"})
     _text(question, "name", name, html=False)
     _text(question, "questiontext", question_html(q, lang))
     _text(question, "generalfeedback", str(inline_html(q.explanation[lang])))
     for tag, value in (("defaultgrade", "1"), ("penalty", PENALTY), ("hidden", "0"),
                        ("idnumber", idnumber), ("single", "true"), ("shuffleanswers", "true"),
                        ("answernumbering", "123"), ("showstandardinstruction", "0")):
-        ET.SubElement(question, tag).text = value
+        element(question, tag, text=value)
     right, wrong = _FEEDBACK[lang]
     _text(question, "correctfeedback", right)
     _text(question, "partiallycorrectfeedback", "")
     _text(question, "incorrectfeedback", wrong)
     for number, choice in enumerate(q.choices, 1):
         fraction = CORRECT if number == q.key else WRONG
-        answer = ET.SubElement(question, "answer", {"fraction": f"{fraction:g}", "format": "html"})
-        ET.SubElement(answer, "text").text = str(inline_html(choice.text[lang]))
+        answer = element(question, "answer", {"fraction": f"{fraction:g}", "format": "html"})
+        element(answer, "text", text=str(inline_html(choice.text[lang])))
         _text(answer, "feedback", str(inline_html(choice.why[lang])))
 
 
@@ -63,5 +65,4 @@ def moodle_xml(sections, lang="ko"):
                 _category(quiz, [*base, item_id])
                 for n, q in enumerate(questions, 1):
                     _multichoice(quiz, q, lang, f"{item_id} v{n}", f"{item_id}-v{n}")
-    ET.indent(quiz)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
+    return document(quiz)

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 from quizzes.render import inline_html, question_html
+from quizzes.xmlwrite import document, element
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
@@ -31,52 +32,52 @@ def ident(*parts):
 
 
 def _field(parent, label, entry):
-    field = ET.SubElement(parent, "qtimetadatafield")
-    ET.SubElement(field, "fieldlabel").text = label
-    ET.SubElement(field, "fieldentry").text = entry
+    field = element(parent, "qtimetadatafield")
+    element(field, "fieldlabel", text=label)
+    element(field, "fieldentry", text=entry)
 
 
 def _mattext(parent, html):
-    ET.SubElement(ET.SubElement(parent, "material"), "mattext", {"texttype": "text/html"}).text = html
+    element(element(parent, "material"), "mattext", {"texttype": "text/html"}, html)
 
 
 def _feedback(item, fb_ident, html):
-    fb = ET.SubElement(item, "itemfeedback", {"ident": fb_ident})
-    _mattext(ET.SubElement(fb, "flow_mat"), html)
+    fb = element(item, "itemfeedback", {"ident": fb_ident})
+    _mattext(element(fb, "flow_mat"), html)
 
 
 def _condition(parent, answer, cont):
-    cond = ET.SubElement(parent, "respcondition", {"continue": cont})
-    var = ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal", {"respident": "response1"})
+    cond = element(parent, "respcondition", {"continue": cont})
+    var = element(element(cond, "conditionvar"), "varequal", {"respident": "response1"})
     var.text = answer
     return cond
 
 
 def _item(parent, q, lang, item_ident, title):
-    item = ET.SubElement(parent, "item", {"ident": item_ident, "title": title})
+    item = element(parent, "item", {"ident": item_ident, "title": title})
     answer_ids = [f"{item_ident}_{n}" for n in range(1, len(q.choices) + 1)]
-    meta = ET.SubElement(ET.SubElement(item, "itemmetadata"), "qtimetadata")
+    meta = element(element(item, "itemmetadata"), "qtimetadata")
     _field(meta, "question_type", "multiple_choice_question")
     _field(meta, "points_possible", "1.0")
     _field(meta, "original_answer_ids", ",".join(answer_ids))
     _field(meta, "assessment_question_identifierref", f"{item_ident}_ref")
-    presentation = ET.SubElement(item, "presentation")
+    presentation = element(item, "presentation")
     _mattext(presentation, question_html(q, lang))
-    lid = ET.SubElement(presentation, "response_lid", {"ident": "response1", "rcardinality": "Single"})
-    render = ET.SubElement(lid, "render_choice")
+    lid = element(presentation, "response_lid", {"ident": "response1", "rcardinality": "Single"})
+    render = element(lid, "render_choice")
     for answer_id, choice in zip(answer_ids, q.choices):
-        _mattext(ET.SubElement(render, "response_label", {"ident": answer_id}), str(inline_html(choice.text[lang])))
-    proc = ET.SubElement(item, "resprocessing")
-    ET.SubElement(ET.SubElement(proc, "outcomes"), "decvar",
-                  {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"})
-    general = ET.SubElement(proc, "respcondition", {"continue": "Yes"})
-    ET.SubElement(ET.SubElement(general, "conditionvar"), "other")
-    ET.SubElement(general, "displayfeedback", {"feedbacktype": "Response", "linkrefid": "general_fb"})
+        _mattext(element(render, "response_label", {"ident": answer_id}), str(inline_html(choice.text[lang])))
+    proc = element(item, "resprocessing")
+    element(element(proc, "outcomes"), "decvar",
+            {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"})
+    general = element(proc, "respcondition", {"continue": "Yes"})
+    element(element(general, "conditionvar"), "other")
+    element(general, "displayfeedback", {"feedbacktype": "Response", "linkrefid": "general_fb"})
     for answer_id in answer_ids:
         cond = _condition(proc, answer_id, "Yes")
-        ET.SubElement(cond, "displayfeedback", {"feedbacktype": "Response", "linkrefid": f"{answer_id}_fb"})
+        element(cond, "displayfeedback", {"feedbacktype": "Response", "linkrefid": f"{answer_id}_fb"})
     correct = _condition(proc, answer_ids[q.key - 1], "No")
-    ET.SubElement(correct, "setvar", {"action": "Set", "varname": "SCORE"}).text = "100"
+    element(correct, "setvar", {"action": "Set", "varname": "SCORE"}, "100")
     _feedback(item, "general_fb", str(inline_html(q.explanation[lang])))
     for answer_id, choice in zip(answer_ids, q.choices):
         _feedback(item, f"{answer_id}_fb", str(inline_html(choice.why[lang])))
@@ -87,22 +88,22 @@ def assessment_xml(sections, lang, assessment_id, title):
     root = ET.Element("questestinterop", {
         "xmlns": QTI_NS, "xmlns:xsi": XSI,
         "xsi:schemaLocation": f"{QTI_NS} http://www.imsglobal.org/xsd/ims_qtiasiv1p2p1.xsd"})
-    assessment = ET.SubElement(root, "assessment", {"ident": assessment_id, "title": title})
-    _field(ET.SubElement(assessment, "qtimetadata"), "cc_maxattempts", "1")
-    top = ET.SubElement(assessment, "section", {"ident": "root_section"})
+    assessment = element(root, "assessment", {"ident": assessment_id, "title": title})
+    _field(element(assessment, "qtimetadata"), "cc_maxattempts", "1")
+    top = element(assessment, "section", {"ident": "root_section"})
     for bank, groups in sections:
         for item_id, questions in groups:
             if questions[0].origin != "parametric":
                 _item(top, questions[0], lang, ident(assessment_id, item_id), item_id)
                 continue
-            group = ET.SubElement(top, "section", {"ident": ident(assessment_id, item_id, "group"),
-                                                   "title": item_id})
-            selection = ET.SubElement(ET.SubElement(group, "selection_ordering"), "selection")
-            ET.SubElement(selection, "selection_number").text = "1"
-            ET.SubElement(ET.SubElement(selection, "selection_extension"), "points_per_item").text = "1.0"
+            group = element(top, "section", {"ident": ident(assessment_id, item_id, "group"),
+                                      "title": item_id})
+            selection = element(element(group, "selection_ordering"), "selection")
+            element(selection, "selection_number", text="1")
+            element(element(selection, "selection_extension"), "points_per_item", text="1.0")
             for n, q in enumerate(questions, 1):
                 _item(group, q, lang, ident(assessment_id, item_id, n), f"{item_id} v{n}")
-    return _document(root)
+    return document(root)
 
 
 def _manifest(assessment_id, title):
@@ -111,22 +112,22 @@ def _manifest(assessment_id, title):
         "xmlns:imsmd": "http://www.imsglobal.org/xsd/imsmd_v1p2", "xmlns:xsi": XSI,
         "xsi:schemaLocation": f"{CP_NS} http://www.imsglobal.org/xsd/imscp_v1p1.xsd "
                               "http://www.imsglobal.org/xsd/imsmd_v1p2 http://www.imsglobal.org/xsd/imsmd_v1p2p2.xsd"})
-    metadata = ET.SubElement(root, "metadata")
-    ET.SubElement(metadata, "schema").text = "IMS Content"
-    ET.SubElement(metadata, "schemaversion").text = "1.1.3"
-    general = ET.SubElement(ET.SubElement(metadata, "imsmd:lom"), "imsmd:general")
-    ET.SubElement(ET.SubElement(general, "imsmd:title"), "imsmd:string").text = title
-    ET.SubElement(root, "organizations")
-    resources = ET.SubElement(root, "resources")
+    metadata = element(root, "metadata")
+    element(metadata, "schema", text="IMS Content")
+    element(metadata, "schemaversion", text="1.1.3")
+    general = element(element(metadata, "imsmd:lom"), "imsmd:general")
+    element(element(general, "imsmd:title"), "imsmd:string", text=title)
+    element(root, "organizations")
+    resources = element(root, "resources")
     dependency = ident(assessment_id, "meta")
-    resource = ET.SubElement(resources, "resource", {"identifier": assessment_id, "type": "imsqti_xmlv1p2"})
-    ET.SubElement(resource, "file", {"href": f"{assessment_id}/{assessment_id}.xml"})
-    ET.SubElement(resource, "dependency", {"identifierref": dependency})
-    meta = ET.SubElement(resources, "resource", {
+    resource = element(resources, "resource", {"identifier": assessment_id, "type": "imsqti_xmlv1p2"})
+    element(resource, "file", {"href": f"{assessment_id}/{assessment_id}.xml"})
+    element(resource, "dependency", {"identifierref": dependency})
+    meta = element(resources, "resource", {
         "identifier": dependency, "type": "associatedcontent/imscc_xmlv1p1/learning-application-resource",
         "href": f"{assessment_id}/assessment_meta.xml"})
-    ET.SubElement(meta, "file", {"href": f"{assessment_id}/assessment_meta.xml"})
-    return _document(root)
+    element(meta, "file", {"href": f"{assessment_id}/assessment_meta.xml"})
+    return document(root)
 
 
 def _meta(assessment_id, title, points):
@@ -137,13 +138,8 @@ def _meta(assessment_id, title, points):
                        ("points_possible", f"{points:.1f}"), ("show_correct_answers", "true"),
                        ("allowed_attempts", "1"), ("one_question_at_a_time", "false"),
                        ("cant_go_back", "false"), ("available", "false")):
-        ET.SubElement(root, tag).text = value
-    return _document(root)
-
-
-def _document(root):
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        element(root, tag, text=value)
+    return document(root)
 
 
 def qti_zip(sections, lang="ko"):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from quizzes.bank import BANK_DIR, SECTIONS, BankError, read_raw, schema_problems, section_path
+from quizzes.bank import BANK_DIR, SECTIONS, read_section
+from quizzes.errors import InputError
 
 BANNED = ("모두 옳다", "모두 맞다", "모두 정답", "위의 모든 것", "위의 것 모두", "정답 없음",
           "all of the above", "none of the above")
@@ -49,8 +50,8 @@ def _negative_outside_bold(stem, lang):
     return [m.group(0) for m in NEGATIVE[lang].finditer(outside)]
 
 
-def _choice_problems(item):
-    where, choices = item["id"], item["choices"]
+def _choice_problems(entry):
+    where, choices = entry["id"], entry["choices"]
     problems = []
     for lang in ("ko", "en"):
         texts = [_plain(c["text"][lang]).casefold() for c in choices]
@@ -60,7 +61,7 @@ def _choice_problems(item):
             banned = [b for b in BANNED if b.casefold() in c["text"][lang].casefold()]
             if banned:
                 problems.append(Problem(where, f"choice {c['text'][lang]!r} is a banned catch-all ({banned[0]})"))
-        for word in _negative_outside_bold(item["stem"][lang], lang):
+        for word in _negative_outside_bold(entry["stem"][lang], lang):
             problems.append(Problem(where, f"negative word {word!r} in the stem is not in bold ({lang})"))
     lengths = [len(_plain(c["text"]["ko"])) for c in choices]
     for i, n in enumerate(lengths):
@@ -68,8 +69,8 @@ def _choice_problems(item):
         if n > LENGTH_RATIO * others:
             problems.append(Problem(where, f"choice {i + 1} is {n} characters, more than {LENGTH_RATIO} x "
                                            f"the median {others:g} of the others"))
-    if not 1 <= item["key"] <= len(choices):
-        problems.append(Problem(where, f"key {item['key']} is not one of the {len(choices)} choices"))
+    if not 1 <= entry["key"] <= len(choices):
+        problems.append(Problem(where, f"key {entry['key']} is not one of the {len(choices)} choices"))
     return problems
 
 
@@ -99,13 +100,13 @@ def _shows(text, answer):
     return re.search(rf"(?<![\d,.]){re.escape(answer)}(?![\d,]|\.\d)", text) is not None
 
 
-def _check_problems(item):
-    from autograder import reference  # imports Keras: only when a check runs
+def _check_problems(entry):
+    import reference  # imports Keras: only when a check runs
 
-    where, check = item["id"], item["check"]
+    where, check = entry["id"], entry["check"]
     function = getattr(reference, check["function"], None)
     if check["function"] not in reference.__all__ or function is None:
-        return [Problem(where, f"check function {check['function']!r} is not in autograder.reference")]
+        return [Problem(where, f"check function {check['function']!r} is not in the reference API")]
     try:
         result = function(**check["kwargs"])
     except Exception as exc:  # noqa: BLE001 - any failure of the re-check is reported
@@ -114,28 +115,28 @@ def _check_problems(item):
         return [Problem(where, f"Keras gives {format_answer(result)}, the bank says {check['answer']!r}")]
     shown = format_answer(result)
     problems = []
-    for number, choice in enumerate(item["choices"], 1):
+    for number, choice in enumerate(entry["choices"], 1):
         for lang in ("ko", "en"):
             has = _shows(choice["text"][lang], shown)
-            if number == item["key"] and not has:
+            if number == entry["key"] and not has:
                 problems.append(Problem(where, f"key choice {number} does not show the answer {shown} ({lang})"))
-            elif number != item["key"] and has:
+            elif number != entry["key"] and has:
                 problems.append(Problem(where, f"distractor {number} also shows the answer {shown} ({lang})"))
     return problems
 
 
-def _section_problems(section, items):
-    problems, keys = [], [item["key"] for item in items]
+def _section_problems(section, entries):
+    problems, keys = [], [entry["key"] for entry in entries]
     for position in sorted(set(keys)):
         if keys.count(position) > len(keys) / 2:
             problems.append(Problem(section, f"key position {position} is used by {keys.count(position)} "
                                              f"of {len(keys)} items (more than half)"))
-    chapter = [int(item["id"].rsplit("-", 1)[1]) for item in items if item["origin"] == "chapter"]
+    chapter = [int(entry["id"].rsplit("-", 1)[1]) for entry in entries if entry["origin"] == "chapter"]
     if chapter != sorted(chapter):
         problems.append(Problem(section, f"chapter items are not in chapter order: {chapter}"))
-    for item in items:
-        if not item["id"].startswith(f"{section}-"):
-            problems.append(Problem(item["id"], f"id is not in section {section}"))
+    for entry in entries:
+        if not entry["id"].startswith(f"{section}-"):
+            problems.append(Problem(entry["id"], f"id is not in section {section}"))
     return problems
 
 
@@ -143,24 +144,17 @@ def lint(bank_dir=BANK_DIR, sections=SECTIONS, keras=True):
     """Every problem of the bank files of ``sections`` (an empty list when the bank is clean)."""
     problems, seen = [], {}
     for section in sections:
-        path = section_path(section, bank_dir)
         try:
-            data = read_raw(path)
-        except BankError as exc:
+            entries = read_section(section, bank_dir)["items"]
+        except InputError as exc:
             problems += [Problem(section, p) for p in exc.problems]
             continue
-        schema = schema_problems(data, path)
-        if schema:
-            problems += [Problem(section, p) for p in schema]
-            continue
-        if data["section"] != section:
-            problems.append(Problem(section, f"{path} says section {data['section']!r}"))
-        for item in data["items"]:
-            if item["id"] in seen:
-                problems.append(Problem(item["id"], f"id also used in section {seen[item['id']]}"))
-            seen[item["id"]] = section
-            problems += _choice_problems(item)
-            if keras and "check" in item:
-                problems += _check_problems(item)
-        problems += _section_problems(section, data["items"])
+        for entry in entries:
+            if entry["id"] in seen:
+                problems.append(Problem(entry["id"], f"id also used in section {seen[entry['id']]}"))
+            seen[entry["id"]] = section
+            problems += _choice_problems(entry)
+            if keras and "check" in entry:
+                problems += _check_problems(entry)
+        problems += _section_problems(section, entries)
     return problems

@@ -9,7 +9,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from quizzes.bank import PACKAGE_DIR
-from quizzes.items import LABELS
+from quizzes.questions import LABELS
 from quizzes.korean import josa
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"

@@ -16,16 +16,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from quizzes.items import LABELS
+from quizzes.errors import InputError
+from quizzes.questions import LABELS
 from quizzes.variants import CANONICAL
 
 _MARKS = {str(n): n for n in range(1, 5)} | {label: n for n, label in enumerate(LABELS, 1)}
 _QUESTION_COLUMN = re.compile(r"^[qQ]?(\d+)$")
 UPPER_LOWER = 0.27
-
-
-class KeySheetError(Exception):
-    """A key sheet that cannot be used."""
 
 
 @dataclass
@@ -52,16 +49,16 @@ def read_key(path):
         reader = csv.DictReader(f)
         missing = {"student_id", "variant", "question", "item_id", "key"} - set(reader.fieldnames or [])
         if missing:
-            raise KeySheetError(f"{path}: not a key sheet, missing columns {sorted(missing)}")
+            raise InputError(f"{path}: not a key sheet, missing columns {sorted(missing)}")
         for row in reader:
             copy = copies.setdefault(row["student_id"], Copy(row["student_id"], row.get("name", ""),
                                                              row["variant"]))
             if int(row["question"]) != len(copy.keys) + 1:
-                raise KeySheetError(f"{path}:{reader.line_num}: questions of {row['student_id'] or CANONICAL} "
-                                f"are not numbered 1, 2, ... in order")
+                raise InputError(f"{path}:{reader.line_num}: questions of {row['student_id'] or CANONICAL} "
+                                 f"are not numbered 1, 2, ... in order")
             copy.keys.append((row["item_id"], int(row["key"])))
     if not copies:
-        raise KeySheetError(f"{path}: the key sheet is empty")
+        raise InputError(f"{path}: the key sheet is empty")
     return copies
 
 
@@ -128,7 +125,7 @@ def score(responses_path, key_path):
         reader = csv.reader(f)
         header = next(reader, None)
         if not header or "student_id" not in [h.strip() for h in header]:
-            raise ValueError(f"{responses_path}: the header needs a student_id column")
+            raise InputError(f"{responses_path}: the header needs a student_id column")
         header = [h.strip() for h in header]
         columns = _columns(header)
         for cells in reader:

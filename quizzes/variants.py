@@ -10,6 +10,7 @@ import io
 import random
 from dataclasses import dataclass
 
+from quizzes.errors import InputError
 
 CANONICAL = "CANON"
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
@@ -18,16 +19,10 @@ _NAME_COLUMNS = ("name", "이름")
 KEY_COLUMNS = ("section", "student_id", "name", "variant", "question", "item_id", "key")
 
 
-class RosterError(Exception):
-    """A roster that cannot be used; ``problems`` has one message per bad line."""
-
-    def __init__(self, problems):
-        super().__init__("\n".join(problems))
-        self.problems = list(problems)
-
-
 @dataclass(frozen=True)
-class Student:
+class RosterEntry:
+    """One row of a roster: the student a copy is printed for."""
+
     student_id: str
     name: str
 
@@ -39,7 +34,7 @@ class Form:
 
     section: str
     title: dict
-    student: Student | None
+    student: RosterEntry | None
     variant: str
     questions: tuple
 
@@ -48,11 +43,11 @@ def _column(header, names, path):
     for name in names:
         if name in header:
             return name
-    raise RosterError([f"{path}: no {' or '.join(names)} column in the header {header}"])
+    raise InputError([f"{path}: no {' or '.join(names)} column in the header {header}"])
 
 
 def read_roster(path):
-    """Students of a roster CSV (UTF-8, header ``student_id,name`` or ``학번,이름``), in file order."""
+    """RosterEntry rows of a roster CSV (UTF-8, header ``student_id,name`` or ``학번,이름``), in file order."""
     with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         header = reader.fieldnames or []
@@ -67,11 +62,11 @@ def read_roster(path):
                 problems.append(f"{path}:{line}: student id {student_id} already on line {seen[student_id]}")
             else:
                 seen[student_id] = line
-                students.append(Student(student_id, (row.get(name_col) or "").strip()))
+                students.append(RosterEntry(student_id, (row.get(name_col) or "").strip()))
     if problems:
-        raise RosterError(problems)
+        raise InputError(problems)
     if not students:
-        raise RosterError([f"{path}: the roster has no students"])
+        raise InputError([f"{path}: the roster has no students"])
     return students
 
 

@@ -28,13 +28,12 @@ def write_roster(tmp_path):
 
 def keras_answer(item_id, params):
     """What Keras says the key of a parameterized copy is, as choice text (a str), computed
-    here from the copy's parameters through autograder.reference, not through quizzes.parametric.
+    here from the copy's parameters through the reference API, not through quizzes.parametric.
 
     For the pad_sequences item the key is the row Keras does NOT produce, so this returns
     the set of rows Keras does produce (choice texts).
     """
-    from autograder import reference
-    from autograder.reference.shapes import recurrent_weight_shapes
+    import reference
 
     p = params
     if item_id in ("9-2-p1", "9-3-p1", "9-3-p2"):
@@ -43,7 +42,7 @@ def keras_answer(item_id, params):
         fn = {"SimpleRNN": reference.simple_rnn_params, "LSTM": reference.lstm_params}[p["kind"]]
         return f"{fn(p['features'], p['units']):,}"
     if item_id in ("9-1-p1", "9-3-p3"):
-        shapes = recurrent_weight_shapes(p["kind"], p["features"], p["units"], p.get("reset_after", True))
+        shapes = reference.recurrent_weight_shapes(p["kind"], p["features"], p["units"], p.get("reset_after", True))
         return str(shapes["recurrent_kernel"])
     if item_id == "9-2-p2":
         rows = reference.pad_sequences(p["sequences"], maxlen=p["maxlen"], padding=p["padding"],

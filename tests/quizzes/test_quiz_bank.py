@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizzes.bank import SECTIONS, BankError, expand_sections, load_section
+from quizzes.bank import SECTIONS, expand_sections, load_section
+from quizzes.errors import InputError
 
 from quiz_support import FIXTURE_BANK, copy_bank
 
@@ -40,7 +41,7 @@ def test_fixture_bank_loads():
 def test_schema_violations_are_reported(tmp_path, change, message):
     bank_copy = copy_bank(tmp_path)
     _edit(bank_copy, "9-2", change)
-    with pytest.raises(BankError) as info:
+    with pytest.raises(InputError) as info:
         load_section("9-2", bank_copy)
     assert any(message in p and "9-2.yaml" in p for p in info.value.problems), info.value.problems
 
@@ -48,10 +49,10 @@ def test_schema_violations_are_reported(tmp_path, change, message):
 def test_missing_and_broken_files(tmp_path):
     bank_copy = copy_bank(tmp_path)
     (bank_copy / "9-3.yaml").unlink()
-    with pytest.raises(BankError, match="no such bank file"):
+    with pytest.raises(InputError, match="no such bank file"):
         load_section("9-3", bank_copy)
     (bank_copy / "9-1.yaml").write_text("items: [unclosed", encoding="utf-8")
-    with pytest.raises(BankError, match="not valid YAML"):
+    with pytest.raises(InputError, match="not valid YAML"):
         load_section("9-1", bank_copy)
 
 

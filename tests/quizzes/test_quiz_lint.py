@@ -41,10 +41,10 @@ def test_fixture_bank_is_clean():
     ("9-2", lambda d: _set_choice(d["items"][1], 0, "1672"), "key choice 1 does not show the answer 1,672"),
     ("9-2", lambda d: _set_choice(d["items"][1], 1, "1,672개보다 많다", "more than 1,672"),
      "distractor 2 also shows the answer 1,672"),
-    ("9-2", lambda d: d["items"][1]["check"].update(function="os_system"), "not in autograder.reference"),
+    ("9-2", lambda d: d["items"][1]["check"].update(function="os_system"), "not in the reference API"),
     ("9-2", lambda d: d["items"][1]["check"]["kwargs"].update(units=-1), "raised"),
     ("9-3", lambda d: d["items"][0].update(id="9-2-7"), "id is not in section 9-3"),
-    ("9-3", lambda d: d.update(section="9-1"), "says section '9-1'"),
+    ("9-3", lambda d: d.update(section="9-1"), "section is '9-1', expected '9-3'"),
     ("9-3", lambda d: d["items"][0].pop("stem"), "'stem' is a required property"),
 ])
 def test_rule_fires(tmp_path, section, change, message):

@@ -6,7 +6,8 @@ import pytest
 from scipy.stats import chi2
 
 from quizzes import parametric
-from quizzes.parametric import ITEMS, MAX_REDRAWS, Misconception, Option, ParamCountItem
+from quizzes.parametric import ITEMS, MAX_REDRAWS, Misconception, ParamCountItem
+from quizzes.parametric.param_count import KIND_MISCONCEPTIONS
 
 from quiz_support import assert_keras_key
 
@@ -64,7 +65,7 @@ def test_every_misconception_is_used():
 
 
 def test_named_misconceptions_of_the_issue():
-    names = {m.name for kind in parametric._KIND_MISCONCEPTIONS.values() for m in kind}
+    names = {m.name for kind in KIND_MISCONCEPTIONS.values() for m in kind}
     p = {"kind": "LSTM", "timesteps": 100, "features": 16, "units": 8}
     names |= {m.name for m in ParamCountItem("t", "LSTM").misconceptions(p)}
     assert {"forgot the bias", "timesteps instead of features", "three gates for LSTM",
@@ -73,12 +74,13 @@ def test_named_misconceptions_of_the_issue():
     assert "float32 itemsize" in {m.name for m in item.misconceptions({"samples": 10, "maxlen": 5, "classes": 3})}
 
 
-def test_chapter_values_from_keras():
+@pytest.mark.parametrize("kind, features, reset_after, expected", [
+    ("SimpleRNN", 200, True, 1672), ("LSTM", 16, True, 800), ("GRU", 16, True, 624), ("GRU", 16, False, 600)])
+def test_chapter_values_from_keras(kind, features, reset_after, expected):
     """The chapter's own numbers come out of the items' Keras path: LSTM(8) on 16 = 800 etc."""
-    assert parametric.count_params("SimpleRNN", 200, 8) == 1672
-    assert parametric.count_params("LSTM", 16, 8) == 800
-    assert parametric.count_params("GRU", 16, 8) == 624
-    assert parametric.count_params("GRU", 16, 8, reset_after=False) == 600
+    p = {"kind": kind, "timesteps": 100, "features": features, "units": 8, "reset_after": reset_after}
+    key = ParamCountItem("t", kind).key_choice(p)
+    assert key.value == expected and key.text == {"ko": f"{expected:,}", "en": f"{expected:,}"}
 
 
 def test_a_copy_whose_choices_coincide_is_redrawn():
@@ -87,7 +89,7 @@ def test_a_copy_whose_choices_coincide_is_redrawn():
     class Sometimes(ParamCountItem):
         def misconceptions(self, p):
             same = Misconception("equal when features == 16",
-                                 lambda p: self.key_option(p).value if p["features"] == 16 else -p["features"],
+                                 lambda p: self.key_choice(p).value if p["features"] == 16 else -p["features"],
                                  lambda p: {"ko": "x", "en": "x"})
             return super().misconceptions(p)[:2] + [same]
 
@@ -99,7 +101,7 @@ def test_a_copy_whose_choices_coincide_is_redrawn():
 def test_an_item_that_always_coincides_fails_loudly():
     class Always(ParamCountItem):
         def distractors(self, p, rng):
-            return [Option(self.key_option(p).value, {"ko": "x", "en": "x"})] * 3
+            return [self.choice(self.key_choice(p).value, {"ko": "x", "en": "x"})] * 3
 
     with pytest.raises(RuntimeError, match=f"{MAX_REDRAWS} draws"):
         Always("9-2-p9", "SimpleRNN").draw(random.Random(0))

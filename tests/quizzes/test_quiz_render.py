@@ -6,9 +6,9 @@ import jinja2
 import pytest
 
 from quizzes.bank import load_section
-from quizzes.items import LABELS
+from quizzes.questions import LABELS
 from quizzes.render import ENV, css_string, inline_html, render, render_key_sheet
-from quizzes.variants import Student, canonical_form, student_forms
+from quizzes.variants import RosterEntry, canonical_form, student_forms
 
 from quiz_support import FIXTURE_BANK
 
@@ -17,7 +17,7 @@ from quiz_support import FIXTURE_BANK
 @pytest.fixture(scope="module")
 def forms():
     bank = load_section("9-2", FIXTURE_BANK)
-    return canonical_form(bank, 0), student_forms(bank, 0, [Student("2024001", "김철수"), Student("2024002", "이영희")])
+    return canonical_form(bank, 0), student_forms(bank, 0, [RosterEntry("2024001", "김철수"), RosterEntry("2024002", "이영희")])
 
 
 def test_strict_undefined_stops_rendering(forms):
@@ -26,7 +26,7 @@ def test_strict_undefined_stops_rendering(forms):
         ENV.get_template("handout.html").render(lang="ko")
     template = ENV.from_string("{{ student.nickname }}")
     with pytest.raises(jinja2.UndefinedError):
-        template.render(student=Student("1", "a"))
+        template.render(student=RosterEntry("1", "a"))
 
 
 def test_html_is_autoescaped_and_markdown_lite_works(forms):

@@ -5,7 +5,8 @@ import math
 import pytest
 
 from quizzes.cli import main
-from quizzes.scoring import KeySheetError, score
+from quizzes.errors import InputError
+from quizzes.scoring import score
 
 KEY = """section,student_id,name,variant,question,item_id,key
 9-1,S1,가,AAAAAA,1,i1,1
@@ -108,11 +109,11 @@ def test_bad_key_sheet(tmp_path, files):
     responses, _ = files
     bad = tmp_path / "bad.csv"
     bad.write_text("student_id,answer\n1,2\n", encoding="utf-8")
-    with pytest.raises(KeySheetError, match="not a key sheet"):
+    with pytest.raises(InputError, match="not a key sheet"):
         score(responses, bad)
     gap = tmp_path / "gap.csv"
     gap.write_text(KEY.replace("9-1,S1,가,AAAAAA,2,i2,2\n", ""), encoding="utf-8")
-    with pytest.raises(KeySheetError, match="not numbered"):
+    with pytest.raises(InputError, match="not numbered"):
         score(responses, gap)
 
 

@@ -5,7 +5,8 @@ import pytest
 
 from quizzes.bank import load_section
 from quizzes.build import build
-from quizzes.variants import (CANONICAL, RosterError, Student, canonical_form, key_rows, read_roster,
+from quizzes.errors import InputError
+from quizzes.variants import (CANONICAL, RosterEntry, canonical_form, key_rows, read_roster,
                               student_form, student_forms)
 
 from quiz_support import FIXTURE_BANK, write_roster
@@ -19,10 +20,10 @@ def bank():
 
 def test_read_roster(tmp_path):
     roster = write_roster(tmp_path)
-    assert read_roster(roster)[2] == Student("2024003", "Jane Doe")
+    assert read_roster(roster)[2] == RosterEntry("2024003", "Jane Doe")
     korean = tmp_path / "k.csv"
     korean.write_text("\ufeff학번,이름\n1,가\n", encoding="utf-8")
-    assert read_roster(korean) == [Student("1", "가")]
+    assert read_roster(korean) == [RosterEntry("1", "가")]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -34,13 +35,13 @@ def test_read_roster(tmp_path):
 def test_bad_rosters(tmp_path, text, message):
     path = tmp_path / "r.csv"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(RosterError, match=message):
+    with pytest.raises(InputError, match=message):
         read_roster(path)
 
 
 def test_variant_is_a_shuffle_of_the_same_items(bank):
     canonical = canonical_form(bank, 0)
-    forms = student_forms(bank, 0, [Student(str(i), "") for i in range(40)])
+    forms = student_forms(bank, 0, [RosterEntry(str(i), "") for i in range(40)])
     static = {q.id: q for q in bank.questions}
     orders = set()
     for form in forms:
@@ -58,14 +59,14 @@ def test_variant_is_a_shuffle_of_the_same_items(bank):
 
 
 def test_a_students_copy_does_not_depend_on_the_rest_of_the_roster(bank):
-    alone = student_form(bank, 5, Student("2024002", "이영희"), "X")
-    among = student_forms(bank, 5, [Student("9", "z"), Student("2024002", "이영희")])[1]
+    alone = student_form(bank, 5, RosterEntry("2024002", "이영희"), "X")
+    among = student_forms(bank, 5, [RosterEntry("9", "z"), RosterEntry("2024002", "이영희")])[1]
     assert among.questions == alone.questions
-    assert student_form(bank, 6, Student("2024002", "이영희"), "X").questions != alone.questions
+    assert student_form(bank, 6, RosterEntry("2024002", "이영희"), "X").questions != alone.questions
 
 
 def test_key_rows(bank):
-    forms = student_forms(bank, 0, [Student("1", "a"), Student("2", "b")])
+    forms = student_forms(bank, 0, [RosterEntry("1", "a"), RosterEntry("2", "b")])
     rows = key_rows(forms)
     assert len(rows) == 2 * len(forms[0].questions)
     assert rows[0] | {"question": 1} == rows[0] and rows[0]["variant"] == forms[0].variant

@@ -1,5 +1,13 @@
 """The question model shared by the bank, the parameterized items, rendering and exports.
 
+Words used throughout ``quizzes``:
+  item       what an item id ("9-2-x1", "9-2-p1") names: a fixed question of the bank or a
+             parameterized item (``quizzes.parametric``); keys, scores and item analysis are per item
+  entry      the raw mapping of one fixed item in a bank YAML file, before it becomes a Question
+  Question   one concrete multiple-choice question: a fixed item as loaded, or one draw of a
+             parameterized item
+  Choice     one of a Question's four answers
+
 Every text field is bilingual: a dict {"ko": str, "en": str}. ``key`` is 1-based.
 """
 from dataclasses import dataclass, field, replace
@@ -10,10 +18,14 @@ LABELS = "①②③④"
 
 @dataclass(frozen=True)
 class Choice:
-    """One answer choice: its text and why it is right (key) or what misconception it stands for."""
+    """One answer choice: its text and why it is right (key) or what misconception it stands for.
+
+    A parameterized item's choice also keeps ``value``, the number, shape or row its text shows.
+    """
 
     text: dict
     why: dict
+    value: object = None
 
 
 @dataclass(frozen=True)
