@@ -20,7 +20,7 @@ from nbgrader.preprocessors import (
 )
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
-from autograder.nbgrader_plugin import SandboxedAutograde
+from autograder.nbgrader_preprocessor import SandboxedAutograde
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
 
@@ -48,7 +48,8 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
     CheckCellMetadata,
 ]
-c.SandboxedAutograde.timeout = float(os.environ.get("AUTOGRADER_TIMEOUT", 10))
+if os.environ.get("AUTOGRADER_TIMEOUT"):  # the other settings: c.SandboxedAutograde.memory_mb, .isolation, .seed
+    c.SandboxedAutograde.timeout = float(os.environ["AUTOGRADER_TIMEOUT"])
 
 # Feedback: students see the graders' messages, never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

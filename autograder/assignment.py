@@ -10,15 +10,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.graders.plugin import grader_path
+from autograder.errors import NotGradable
+from autograder.graders import grader_path
+from autograder.settings import SOURCE_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SOURCE = REPO / "source"
 TEST_PREFIX = "test_"
-
-
-class NotGradable(Exception):
-    """The file is not a readable notebook of this assignment (a one-line reason)."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Assignment:
     notebooks: dict
 
     @classmethod
-    def load(cls, name="ch09", source_root=DEFAULT_SOURCE):
+    def load(cls, name="ch09", source_root=SOURCE_ROOT):
         folder = Path(source_root) / name
         paths = sorted(folder.glob("*.ipynb"))
         if not paths:

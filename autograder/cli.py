@@ -7,8 +7,10 @@ import argparse
 import json
 import sys
 
-from autograder.assignment import DEFAULT_SOURCE, Assignment, NotGradable
-from autograder.grade import GradingConfig, grade_notebook, read_notebook
+from autograder.assignment import Assignment
+from autograder.errors import NotGradable
+from autograder.grade import grade_notebook, read_notebook
+from autograder.settings import SOURCE_ROOT, add_setting_arguments, settings_from_args
 
 
 def main(argv=None):
@@ -17,11 +19,8 @@ def main(argv=None):
     grade = sub.add_parser("grade", help="grade one submitted notebook and print JSON")
     grade.add_argument("path")
     grade.add_argument("--assignment", default="ch09")
-    grade.add_argument("--source", default=str(DEFAULT_SOURCE), help="folder holding <assignment>/*.ipynb sources")
-    grade.add_argument("--timeout", type=float, default=GradingConfig.timeout, help="seconds per cell and per call")
-    grade.add_argument("--memory-mb", type=int, default=GradingConfig.memory_mb)
-    grade.add_argument("--isolation", choices=["bwrap", "process", "auto"], default=GradingConfig.isolation)
-    grade.add_argument("--seed", type=int, default=GradingConfig.seed)
+    grade.add_argument("--source", default=str(SOURCE_ROOT), help="folder holding <assignment>/*.ipynb sources")
+    add_setting_arguments(grade)
     args = parser.parse_args(argv)
 
     assignment = Assignment.load(args.assignment, args.source)
@@ -31,8 +30,7 @@ def main(argv=None):
     except NotGradable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    config = GradingConfig(args.timeout, args.memory_mb, args.isolation, args.seed)
-    result = grade_notebook(nb, assignment, spec.name, config)
+    result = grade_notebook(nb, assignment, spec.name, settings_from_args(args))
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0

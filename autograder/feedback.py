@@ -1,18 +1,11 @@
-"""Korean feedback for one graded part, from its case results."""
-import importlib
-
+"""Korean feedback for one graded part, from its grader's FunctionReport."""
 
 FORBIDDEN_MESSAGE = ("이 함수는 직접 구현하는 문제인데 keras/tensorflow(또는 채점기 코드)를 사용했습니다. "
                      "numpy만으로 구현해야 점수를 받을 수 있어 이 문항은 0점입니다.")
 
 
-def _hints(function):
-    module = importlib.import_module(f"autograder.graders.test_{function}")
-    return getattr(module, "HINTS", {})
-
-
-def explain_error(err, function, timeout):
-    """A StudentError as a sentence a student can act on."""
+def explain_error(err, hints, timeout):
+    """A StudentError as a sentence a student can act on; ``hints``: {error kind: hint} of the grader."""
     if err.kind == "NotImplementedError":
         text = "아직 구현하지 않았습니다 (NotImplementedError). '# 여기에 코드를 작성하세요' 자리를 채우세요."
     elif err.kind == "Timeout":
@@ -22,27 +15,29 @@ def explain_error(err, function, timeout):
     else:
         text = f"실행 중 오류 {err.kind}: {err.message}"
     where = "".join(f"\n위치: {w}" for w in err.where)
-    hint = _hints(function).get(err.kind)
+    hint = hints.get(err.kind)
     return text + where + (f"\n→ 힌트: {hint}" if hint else "")
 
 
-def part_feedback(function, score, max_score, results, timeout, cell_error=None, forbidden=False):
+def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=False):
     """The text shown under a test cell: score line, then one line (or block) per case.
 
-    score/max_score None: no points line (the instructor's in-notebook check).
+    report: the function's FunctionReport; score/max_score None: no points line (the
+    instructor's in-notebook check).
     """
+    function, results = report.function, report.cases
     passed = sum(r.passed for r in results)
     points = f" {score:g} / {max_score:g}점 —" if score is not None else ""
     lines = [f"[{function}]{points} 사례 {len(results)}개 중 {passed}개 통과"]
     if forbidden:
         lines.append(FORBIDDEN_MESSAGE)
     if cell_error is not None:
-        lines.append(f"답안 셀을 실행하다 오류가 났습니다: {explain_error(cell_error, function, timeout)}")
+        lines.append(f"답안 셀을 실행하다 오류가 났습니다: {explain_error(cell_error, report.hints, timeout)}")
     for r in results:
         if r.passed:
             lines.append(f"  ✔ {r.case.label}")
             continue
-        detail = explain_error(r.error, function, timeout) if r.error is not None else r.message
+        detail = explain_error(r.error, report.hints, timeout) if r.error is not None else r.message
         detail = detail.replace("\n", "\n     ")
         lines.append(f"  ✘ {r.case.label}\n     호출: {r.case.call_text(function)}\n     {detail}")
     return "\n".join(lines)

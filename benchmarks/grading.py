@@ -20,12 +20,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from autograder.assignment import DEFAULT_SOURCE, Assignment
-from autograder.course import REPO
+from autograder.assignment import Assignment
 from autograder.grade import grade_notebook
-from demo.submissions import solution_answers, student_copy
+from autograder.settings import REPO_ROOT, SOURCE_ROOT
+from samples.submissions import solution_answers, student_copy
 
-RESULTS = REPO / "benchmarks" / "results"
+RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 
 def _median_seconds(fn, repeat):
@@ -41,21 +41,21 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    assignment = Assignment.load("ch09", DEFAULT_SOURCE)
-    answers = solution_answers(DEFAULT_SOURCE / "ch09")
+    assignment = Assignment.load("ch09", SOURCE_ROOT)
+    answers = solution_answers(SOURCE_ROOT / "ch09")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in assignment.notebooks:
-            nb = student_copy(nbformat.read(REPO / "release" / "ch09" / f"{name}.ipynb", as_version=4), answers)
+            nb = student_copy(nbformat.read(REPO_ROOT / "release" / "ch09" / f"{name}.ipynb", as_version=4), answers)
             path = Path(tmp) / f"{name}.ipynb"
             nbformat.write(nb, path)
             grade_notebook(nb, assignment, name)  # warm-up: Keras import, first tracing
             warm = _median_seconds(lambda: grade_notebook(nb, assignment, name), args.repeat)
             cold = _median_seconds(lambda: subprocess.run([sys.executable, "-m", "autograder", "grade", str(path)],
                                                           capture_output=True, check=True), args.repeat)
-            source = nbformat.read(DEFAULT_SOURCE / "ch09" / f"{name}.ipynb", as_version=4)
+            source = nbformat.read(SOURCE_ROOT / "ch09" / f"{name}.ipynb", as_version=4)
             stock = _median_seconds(lambda: NotebookClient(nbformat.from_dict(source), timeout=300, kernel_name="python3",
-                                                           resources={"metadata": {"path": str(DEFAULT_SOURCE / "ch09")}}
+                                                           resources={"metadata": {"path": str(SOURCE_ROOT / "ch09")}}
                                                            ).execute(), args.repeat)
             rows.append({"notebook": name, "warm_s": warm, "cold_cli_s": cold, "stock_execute_s": stock,
                          "warm_vs_stock": warm / stock, "cold_vs_stock": cold / stock})

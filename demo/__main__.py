@@ -1,7 +1,7 @@
 """The main job, end to end on embedded defaults (SQLite gradebook, local sandbox):
 
-1. regenerate the student release from source/ with ``nbgrader generate_assignment``
-   (written back to release/ in the repository; it is committed, so normally nothing changes);
+1. regenerate the student release from source/ with ``nbgrader generate_assignment`` in the
+   course folder and compare it with the committed release/ (the checkout is never modified);
 2. write sample submissions (full solution, untouched release, typical mistakes, a hostile one);
 3. ``nbgrader autograde`` and ``nbgrader generate_feedback`` on them (the sandboxed path);
 4. print parts x students with totals and where the feedback HTML is;
@@ -10,13 +10,13 @@ Class data goes to a temporary course folder (``--out`` to choose it), never the
 """
 import argparse
 import csv
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
-from autograder.course import REPO, gradebook_scores, make_course, nbgrader, release_differences
-from demo.submissions import SAMPLE_STUDENTS, write_submissions
+from autograder.settings import REPO_ROOT
+from samples.course import gradebook_scores, make_course, nbgrader, release_differences
+from samples.submissions import SAMPLE_STUDENTS, write_submissions
 from quizzes.cli import main as quizzes_main
 
 ASSIGNMENT = "ch09"
@@ -25,12 +25,11 @@ OPTIONAL = "04_advanced_bptt_gates"
 
 def regenerate_release(course):
     nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    built, committed = course / "release" / ASSIGNMENT, REPO / "release" / ASSIGNMENT
+    built, committed = course / "release" / ASSIGNMENT, REPO_ROOT / "release" / ASSIGNMENT
     changed = release_differences(built, committed)
     if changed:
-        shutil.rmtree(committed, ignore_errors=True)
-        shutil.copytree(built, committed)
-        print(f"  release/{ASSIGNMENT} 갱신됨 (커밋하세요): {', '.join(changed)}")
+        print(f"  주의: 커밋된 release/{ASSIGNMENT}가 source/와 다릅니다 ({', '.join(changed)}). "
+              f"새 배포본은 {built}에 있습니다: release/{ASSIGNMENT}에 복사해 커밋하세요.")
     else:
         print(f"  release/{ASSIGNMENT}는 source/와 일치합니다")
 

@@ -1,18 +1,14 @@
 """Shared fixtures: the assignment, solution answers, and one nbgrader course built per run."""
-import os
-
 import nbformat
 import pytest
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from autograder.assignment import Assignment
+from autograder.grade import grade_notebook
+from autograder.settings import SOURCE_ROOT, GradingSettings
+from helpers import ASSIGNMENT, RELEASE
+from samples.course import make_course, nbgrader
+from samples.submissions import SAMPLE_STUDENTS, solution_answers, student_copy, write_submissions
 
-from autograder.assignment import DEFAULT_SOURCE, Assignment  # noqa: E402
-from autograder.course import REPO, make_course, nbgrader  # noqa: E402
-from autograder.grade import GradingConfig, grade_notebook  # noqa: E402
-from demo.submissions import SAMPLE_STUDENTS, solution_answers, student_copy, write_submissions  # noqa: E402
-
-ASSIGNMENT = "ch09"
-RELEASE = REPO / "release" / ASSIGNMENT
 # A correct answer that also writes to stderr and raises warnings (the fairness check).
 NOISE = ("import sys, warnings\nwarnings.warn('학생 코드의 경고', DeprecationWarning)\n"
          "print('stderr noise', file=sys.stderr)\n")
@@ -21,21 +17,27 @@ TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"]}
 
 @pytest.fixture(scope="session")
 def assignment():
-    return Assignment.load(ASSIGNMENT, DEFAULT_SOURCE)
+    return Assignment.load(ASSIGNMENT, SOURCE_ROOT)
 
 
 @pytest.fixture(scope="session")
 def solutions():
-    return solution_answers(DEFAULT_SOURCE / ASSIGNMENT)
+    return solution_answers(SOURCE_ROOT / ASSIGNMENT)
 
 
 @pytest.fixture(scope="session")
 def grade(assignment):
-    """grade(answers, notebook) -> JSON result of the release notebook with those answers filled."""
-    def _grade(answers, notebook, **config):
+    """grade(answers, notebook, **settings) -> JSON result of the release notebook with those answers filled."""
+    def _grade(answers, notebook, **settings):
         release_nb = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
-        return grade_notebook(student_copy(release_nb, answers), assignment, notebook, GradingConfig(**config))
+        return grade_notebook(student_copy(release_nb, answers), assignment, notebook, GradingSettings(**settings))
     return _grade
+
+
+@pytest.fixture(scope="session")
+def test_students():
+    """The students of the ``course`` fixture: the demo's samples plus one correct but noisy student."""
+    return TEST_STUDENTS
 
 
 @pytest.fixture(scope="session")

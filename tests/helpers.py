@@ -1,8 +1,11 @@
-"""Small helpers for the tests (not fixtures)."""
-import os
+"""Helpers and constants shared by the tests (``from helpers import ...``; fixtures are in conftest.py)."""
 import subprocess
 import sys
-from pathlib import Path
+
+from autograder.settings import REPO_ROOT
+
+ASSIGNMENT = "ch09"
+RELEASE = REPO_ROOT / "release" / ASSIGNMENT
 
 
 def part(result, function):
@@ -17,4 +20,4 @@ def notebook_of(assignment, function):
 def run_cli(*args, cwd=None):
     """``python -m autograder ARGS`` as a subprocess."""
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, cwd=cwd or Path(__file__).parent)
+                          cwd=cwd or REPO_ROOT)

@@ -1,7 +1,18 @@
-"""Hidden graders: one pytest module per exercise function (``test_<function>.py``).
+"""Hidden graders: one module per exercise function, named after it (``pad_sequences.py``, ...).
 
-A module names its ``FUNCTION``, builds its cases (fixed edge cases plus seeded random ones),
-lists the known mistakes it can recognise, and has one parametrized test that asks the
-``student`` fixture for the function's output on a case and checks it against
-``autograder.reference`` (real Keras) with the helpers in ``checks.py``.
+A module names its ``FUNCTION``, builds its ``cases(rng)`` (fixed edge cases plus seeded random
+ones, see ``autograder.cases``), lists the known ``MISTAKES`` it can recognise, may give
+``HINTS`` ({error kind: Korean hint}), and has one test, ``grade(case, answers)``, that asks
+the student's ``answers`` for the function's output on a case and checks it against
+``reference`` (real Keras) with ``autograder.checks``. ``autograder.pytest_runner`` runs them
+(pytest collects ``grade`` through this folder's pytest.ini). Importing this package loads
+neither pytest nor any grader module.
 """
+from pathlib import Path
+
+GRADERS_DIR = Path(__file__).resolve().parent
+
+
+def grader_path(function):
+    """The grader module of an exercise function (it may not exist)."""
+    return GRADERS_DIR / f"{function}.py"

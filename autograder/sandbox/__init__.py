@@ -4,6 +4,6 @@
 encodes values for the pipe between the two sides; ``session.py`` starts, feeds and kills
 the sandbox from the trusted grading process.
 """
-from autograder.sandbox.session import SandboxSession, StudentError
+from autograder.sandbox.session import SandboxSession
 
-__all__ = ["SandboxSession", "StudentError"]
+__all__ = ["SandboxSession"]

@@ -14,33 +14,15 @@ import sys
 import tempfile
 import threading
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.errors import StudentError
 from autograder.sandbox import wire
+from autograder.settings import GradingSettings
 
 HERE = Path(__file__).resolve().parent
 GRACE_S = 2.0
 START_TIMEOUT_S = 30.0
-
-
-@dataclass(frozen=True)
-class SandboxConfig:
-    """timeout: seconds per answer cell and per function call; memory_mb: address-space cap;
-    isolation: "bwrap" (bubblewrap, required by default), "process" (a plain child process,
-    weaker: for machines without bubblewrap) or "auto" (bwrap when installed)."""
-
-    timeout: float = 10.0
-    memory_mb: int = 2048
-    isolation: str = "bwrap"
-
-
-class StudentError(Exception):
-    """The student's code failed: kind is an exception type name, "Timeout" or "Crash"."""
-
-    def __init__(self, kind, message="", where=(), forbidden=False):
-        super().__init__(f"{kind}: {message}")
-        self.kind, self.message, self.where, self.forbidden = kind, message, list(where), forbidden
 
 
 def _hidden_package_dirs():
@@ -100,12 +82,13 @@ def resolve_isolation(isolation):
 
 
 class SandboxSession:
-    """cells: [(grade_id, source)] answer cells in notebook order."""
+    """cells: [(grade_id, source)] answer cells in notebook order; settings: a GradingSettings
+    (its timeout, memory_mb and isolation apply here)."""
 
-    def __init__(self, cells, config=SandboxConfig()):
+    def __init__(self, cells, settings=GradingSettings()):
         self.cells = list(cells)
-        self.config = config
-        self.isolation = resolve_isolation(config.isolation)
+        self.settings = settings
+        self.isolation = resolve_isolation(settings.isolation)
         self.cell_errors = {}
         self._proc = None
         self._replies = None
@@ -126,9 +109,9 @@ class SandboxSession:
     def _spawn(self):
         runner_dir = self._workdir.name
         if self.isolation == "bwrap":
-            cmd, cwd = _bwrap_command(runner_dir, self.config.memory_mb), None
+            cmd, cwd = _bwrap_command(runner_dir, self.settings.memory_mb), None
         else:
-            cmd = [sys.executable, "-I", os.path.join(runner_dir, "runner.py"), str(self.config.memory_mb)]
+            cmd = [sys.executable, "-I", os.path.join(runner_dir, "runner.py"), str(self.settings.memory_mb)]
             cwd = runner_dir
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "HOME": runner_dir}
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -164,20 +147,20 @@ class SandboxSession:
         self._proc = None
 
     def _request(self, request):
-        request = {**request, "timeout": self.config.timeout}
+        request = {**request, "timeout": self.settings.timeout}
         try:
             self._proc.stdin.write(wire.dumps(request).encode())
             self._proc.stdin.flush()
         except (BrokenPipeError, OSError):
             self._kill()
             raise StudentError("Crash", "학생 코드 실행 프로세스가 종료되었습니다")
-        wait = self.config.timeout + GRACE_S + (START_TIMEOUT_S if self._fresh else 0)
+        wait = self.settings.timeout + GRACE_S + (START_TIMEOUT_S if self._fresh else 0)
         self._fresh = False
         try:
             line = self._replies.get(timeout=wait)
         except queue.Empty:
             self._kill()
-            raise StudentError("Timeout", f"{self.config.timeout:g}초 안에 끝나지 않았습니다")
+            raise StudentError("Timeout", f"{self.settings.timeout:g}초 안에 끝나지 않았습니다")
         if line is None:
             self._kill()
             raise StudentError("Crash", "학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")

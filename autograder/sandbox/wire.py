@@ -12,8 +12,8 @@ import json
 
 import numpy as np
 
-# Top-level packages an answer may not import (deep-learning libraries and the grader itself).
-FORBIDDEN = ("keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "autograder")
+# Top-level packages an answer may not import (deep-learning libraries, the grader and its Keras truth).
+FORBIDDEN = ("keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "autograder", "reference")
 ALLOWED_KINDS = "biuf"  # bool, int, uint, float
 MAX_LINE_BYTES = 64 * 2**20
 

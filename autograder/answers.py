@@ -1,0 +1,43 @@
+"""The student's answers as the graders call them: ``answers(function, *args, **kwargs)``.
+
+SandboxAnswers forwards calls to the answer cells running in the sandbox (grading a
+submission); LocalAnswers calls functions of this process (the instructor's own solution,
+run by the hidden-test cell of a source notebook). Both return plain data decoded by
+``sandbox.wire`` and raise ``StudentError`` when the student's code fails.
+"""
+import copy
+
+from autograder.errors import StudentError
+from autograder.sandbox import wire
+
+
+class SandboxAnswers:
+    """Calls into a SandboxSession; after a time-out, the function's remaining cases are skipped."""
+
+    def __init__(self, session):
+        self.session = session
+        self.timed_out = set()
+
+    def __call__(self, function, *args, **kwargs):
+        if function in self.timed_out:
+            raise StudentError("Skipped", "앞선 사례에서 제한 시간을 넘어 이 사례는 실행하지 않았습니다.")
+        try:
+            return self.session.call(function, *args, **kwargs)
+        except StudentError as err:
+            if err.kind == "Timeout":
+                self.timed_out.add(function)
+            raise
+
+
+class LocalAnswers:
+    """Calls ``functions[name]`` here, on copies of the arguments."""
+
+    def __init__(self, functions):
+        self.functions = functions
+
+    def __call__(self, function, *args, **kwargs):
+        try:
+            result = self.functions[function](*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except Exception as exc:
+            raise StudentError(type(exc).__name__, str(exc)) from exc
+        return wire.decode(wire.encode(result))

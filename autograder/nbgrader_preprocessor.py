@@ -1,0 +1,62 @@
+"""nbgrader preprocessor that puts ``nbgrader autograde`` on the sandboxed grading path.
+
+Configured in nbgrader_config.py in place of nbgrader's ``Execute``: the submitted notebook
+(already sanitized by nbgrader: outputs cleared, test cells restored from the gradebook) is
+graded by ``grade_notebook``; nothing of it runs in nbgrader's kernel. Each autograded test
+cell then gets two outputs that nbgrader's own SaveAutoGrades reads: the Korean feedback
+(stdout) and the score as the cell's result (nbgrader's partial-credit mechanism). No
+stderr output is ever written, so TensorFlow/Keras warnings cannot zero a correct answer.
+
+Its traits (``c.SandboxedAutograde.timeout`` ...) are made from ``GradingSettings``.
+"""
+from pathlib import Path
+
+import nbformat
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Enum, Float, Int, Unicode
+from traitlets.config import Configurable
+
+from autograder.assignment import Assignment, nbgrader_meta
+from autograder.grade import grade_notebook
+from autograder.settings import GradingSettings, setting_fields
+
+_TRAITS = {float: Float, int: Int, str: Unicode}
+
+
+def _setting_trait(kind, default, help, choices):
+    trait = Enum(choices, default, help=help) if choices else _TRAITS[kind](default, help=help)
+    return trait.tag(config=True)
+
+
+# A configurable whose traits are the grading settings, one per GradingSettings field.
+GradingSettingsTraits = type("GradingSettingsTraits", (Configurable,), {
+    name: _setting_trait(kind, default, help, choices) for name, kind, default, help, choices in setting_fields()})
+
+
+class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
+    """Grades the notebook with the hidden graders; writes feedback and partial credit."""
+
+    def _source_root(self):
+        coursedir = CourseDirectory(parent=self)
+        return Path(coursedir.root) / coursedir.source_directory
+
+    def settings(self):
+        return GradingSettings(**{name: getattr(self, name) for name, *_ in setting_fields()})
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        assignment = Assignment.load(info["assignment"], self._source_root())
+        result = grade_notebook(nb, assignment, info["notebook"], self.settings())
+        by_id = {p["grade_id"]: p for p in result["parts"] if p["score"] is not None}
+        for cell in nb.cells:
+            part = by_id.get(nbgrader_meta(cell).get("grade_id"))
+            if part is None or cell.cell_type != "code":
+                continue
+            cell.execution_count = 1
+            cell.outputs = [
+                nbformat.v4.new_output("stream", name="stdout", text=part["feedback"] + "\n"),
+                nbformat.v4.new_output("execute_result", data={"text/plain": repr(part["score"])}, execution_count=1),
+            ]
+        self.log.info("Graded %s: %s / %s", info["notebook"], result["score"], result["max_score"])
+        return nb, resources

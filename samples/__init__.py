@@ -1,0 +1,8 @@
+"""Sample submissions and a throwaway nbgrader course: what the demo, the tests and the benchmarks grade.
+
+  wrong_answers.py  typical wrong answers (each names the known mistake its feedback must show)
+                    and hostile ones (each must cost only its own part)
+  submissions.py    students' copies: the release notebook with chosen answer cells filled
+  course.py         a course folder driven by nbgrader's real CLI, and its gradebook's scores
+Not part of the grading library: nothing in ``autograder``, ``reference`` or ``quizzes`` imports it.
+"""

@@ -1,0 +1,38 @@
+"""``python -m autograder grade``: JSON on stdout, exit 0 for failing code, 2 for a bad file."""
+import json
+
+import nbformat
+
+from helpers import RELEASE, run_cli
+
+
+def test_release_notebook_grades_to_json_with_exit_0(tmp_path):
+    path = tmp_path / "02_parameter_counts.ipynb"
+    path.write_bytes((RELEASE / path.name).read_bytes())
+    proc = run_cli("grade", path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["notebook"] == "02_parameter_counts" and result["score"] == 0
+    assert {p["function"] for p in result["parts"]} == {
+        "simple_rnn_params", "lstm_params", "gru_params", "embedding_params", "dense_params"}
+    assert all(set(p) == {"function", "grade_id", "score", "max_score", "feedback", "mistakes"} for p in result["parts"])
+
+
+def test_broken_file_exits_2_with_one_line(tmp_path):
+    path = tmp_path / "01_padding_encoding.ipynb"
+    path.write_text("{ this is not json")
+    proc = run_cli("grade", path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and "not a readable notebook" in proc.stderr
+
+
+def test_unknown_notebook_name_exits_2(tmp_path):
+    path = tmp_path / "homework.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), path)
+    proc = run_cli("grade", path)
+    assert proc.returncode == 2 and "is not a notebook of assignment ch09" in proc.stderr
+
+
+def test_missing_file_exits_2(tmp_path):
+    proc = run_cli("grade", tmp_path / "03_simple_rnn_forward.ipynb")
+    assert proc.returncode == 2 and "no such file" in proc.stderr

@@ -1,0 +1,42 @@
+"""The committed student release leaks no solution, hidden test or grader reference."""
+import re
+
+import nbformat
+import pytest
+
+from autograder.settings import SOURCE_ROOT
+from helpers import RELEASE
+
+SOLUTION_BODY = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|autograder|from autograder|check\(")
+
+
+def _release_notebooks():
+    return sorted(RELEASE.glob("*.ipynb"))
+
+
+def test_release_has_every_source_notebook(assignment):
+    assert {p.stem for p in _release_notebooks()} == set(assignment.notebooks)
+
+
+@pytest.mark.parametrize("path", _release_notebooks(), ids=lambda p: p.name)
+def test_no_solution_or_hidden_test_text(path):
+    text = path.read_text()
+    assert not LEAK.search(text), LEAK.search(text).group(0)
+
+
+def _solution_lines():
+    """Non-trivial lines between BEGIN/END SOLUTION in the source answer cells."""
+    lines = set()
+    for path in (SOURCE_ROOT / "ch09").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for body in SOLUTION_BODY.findall(cell.source):
+                lines |= {ln.strip() for ln in body.splitlines() if len(ln.strip()) > 25}
+    return lines
+
+
+def test_no_solution_line_survives():
+    assert _solution_lines(), "the source notebooks should contain solutions"
+    release_lines = {ln.strip() for p in _release_notebooks() for c in nbformat.read(p, as_version=4).cells
+                     for ln in c.source.splitlines()}
+    assert not (_solution_lines() & release_lines)
