@@ -57,7 +57,7 @@ def _question(entry, section):
     return Question(
         id=entry["id"], section=section, origin=entry["origin"], objective=entry["objective"],
         stem=entry["stem"], code=entry["code"].rstrip() if "code" in entry else None, key=entry["key"],
-        explanation=entry["explanation"], choices=tuple(Choice(c["text"], c["why"]) for c in entry["choices"]),
+        explanation=entry["explanation"], choices=tuple(Choice(c["text"], c["why"], tag=str(n)) for n, c in enumerate(entry["choices"], 1)),
         check=entry.get("check"))
 
 
@@ -81,10 +81,15 @@ def load_section(section, bank_dir=BANK_DIR):
     return Section(section, data["title"], tuple(_question(entry, section) for entry in data["items"]))
 
 
-def expand_sections(name):
-    """"all" -> every section; "9-2" -> ("9-2",); anything else raises ValueError."""
-    if name == "all":
+def expand_sections(text):
+    """"all" -> every section; "9-2" -> ("9-2",); "9-1,9-3" -> ("9-1", "9-3") (spaces, case and
+    repeats ignored); an unknown name raises ValueError."""
+    names = [n.strip().lower() for n in str(text).split(",") if n.strip()]
+    unknown = [n for n in names if n != "all" and n not in SECTIONS]
+    if unknown or not names:
+        raise ValueError(f"알 수 없는 절 {', '.join(unknown) or repr(text)}: {', '.join(SECTIONS)}, all 또는 "
+                         f"9-1,9-3처럼 쉼표로 나열하세요 (unknown section {', '.join(map(repr, unknown)) or repr(text)}; "
+                         f"expected one of {', '.join(SECTIONS)} or all)")
+    if "all" in names:
         return SECTIONS
-    if name not in SECTIONS:
-        raise ValueError(f"unknown section {name!r}; expected one of {', '.join(SECTIONS)} or all")
-    return (name,)
+    return tuple(dict.fromkeys(names))

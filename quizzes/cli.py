@@ -32,7 +32,7 @@ def _parser():
     bank.add_argument("--bank", type=Path, default=BANK_DIR, help="folder with 9-1.yaml ... (default: the package's)")
 
     b = sub.add_parser("build", parents=[bank], help="handouts, keys, key sheets, LMS exports")
-    b.add_argument("--section", type=_sections, required=True, help=f"{', '.join(SECTIONS)} or all")
+    b.add_argument("--section", type=_sections, required=True, help=f"{', '.join(SECTIONS)}, all, or a list such as 9-1,9-3")
     b.add_argument("--roster", type=Path, help="CSV with student_id,name: one shuffled copy per student")
     b.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
     b.add_argument("--lang", choices=("ko", "en"), default="ko")
@@ -92,7 +92,7 @@ def _check(args):
 
 
 def _score(args):
-    from quizzes.scoring import plot, score, write_csv
+    from quizzes.scoring import misconception_summary, plot, score, write_csv
 
     report = score(args.responses, args.key)
     out = args.out or args.responses.parent
@@ -105,14 +105,34 @@ def _score(args):
         r = "-" if i["discrimination"] is None else f"{i['discrimination']:.2f}"
         d = "-" if i["upper_lower"] is None else f"{i['upper_lower']:.2f}"
         print(f"{i['item_id']:<10} {i['n']:>3}   {i['difficulty']:.2f}        {r:>6}          {d:>6}")
+    _print_distractors(report.distractors)
+    summary = misconception_summary(report.distractors)
+    print("\n오답 선택 요약 (misconceptions chosen, most first)\n  share  chosen/offered  misconception  [items]")
+    for row in summary[:10]:
+        print(f"  {row['share']:>5.0%}  {row['chosen']:>6}/{row['offered']:<7}  {row['misconception']}  [{row['items']}]")
+    kr20 = "-" if report.kr20 is None else f"{report.kr20:.2f}"
+    print(f"\n신뢰도 KR-20 (reliability): {kr20}")
     for message in report.messages:
         print(message, file=sys.stderr)
     write_csv(report.students, out / "scores.csv")
     write_csv(report.items, out / "items.csv")
+    write_csv(report.distractors, out / "distractors.csv")
+    write_csv(summary, out / "misconceptions.csv")
     plot(report, out / "report.png", args.lang)
     print(f"\n{len(report.students)} scored, {len(report.messages)} message(s); "
-          f"scores.csv, items.csv, report.png in {out}")
+          f"scores.csv, items.csv, distractors.csv, misconceptions.csv, report.png in {out}")
     return 0
+
+
+def _print_distractors(rows):
+    """Per item, the share choosing each option, all and upper/lower 27% (* marks the key)."""
+    print("\n선택지 분석 (distractors): item  option  share  upper  lower")
+    for row in rows:
+        def pct(v):
+            return "  -" if v is None else f"{v:>4.0%}"
+        mark = "*" if row["key"] else " "
+        print(f"  {row['item_id']:<10} {mark}{row['option']:<30} {pct(row['share'])}  {pct(row['upper'])}  "
+              f"{pct(row['lower'])}")
 
 
 def main(argv=None):
@@ -124,4 +144,7 @@ def main(argv=None):
         return 2
     except ValueError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file or folder the command could not read or write
+        print(f"{exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2

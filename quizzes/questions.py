@@ -21,11 +21,14 @@ class Choice:
     """One answer choice: its text and why it is right (key) or what misconception it stands for.
 
     A parameterized item's choice also keeps ``value``, the number, shape or row its text shows.
+    ``tag`` names the option for item analysis whatever the printed order: the choice's number
+    in the bank ("1"-"4") for a fixed item, ``key`` or the misconception's name for a parameterized one.
     """
 
     text: dict
     why: dict
     value: object = None
+    tag: str = ""
 
 
 @dataclass(frozen=True)

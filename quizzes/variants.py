@@ -10,13 +10,15 @@ import io
 import random
 from dataclasses import dataclass
 
+from quizzes.csvfiles import column, read_rows
 from quizzes.errors import InputError
 
 CANONICAL = "CANON"
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+_CODE_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _ID_COLUMNS = ("student_id", "학번")
 _NAME_COLUMNS = ("name", "이름")
-KEY_COLUMNS = ("section", "student_id", "name", "variant", "question", "item_id", "key")
+KEY_COLUMNS = ("section", "student_id", "name", "variant", "question", "item_id", "key", "choices")
 
 
 @dataclass(frozen=True)
@@ -39,30 +41,25 @@ class Form:
     questions: tuple
 
 
-def _column(header, names, path):
-    for name in names:
-        if name in header:
-            return name
-    raise InputError([f"{path}: no {' or '.join(names)} column in the header {header}"])
-
-
 def read_roster(path):
-    """RosterEntry rows of a roster CSV (UTF-8, header ``student_id,name`` or ``학번,이름``), in file order."""
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        id_col, name_col = _column(header, _ID_COLUMNS, path), _column(header, _NAME_COLUMNS, path)
-        students, problems, seen = [], [], {}
-        for row in reader:
-            line = reader.line_num
-            student_id = (row.get(id_col) or "").strip()
-            if not student_id:
-                problems.append(f"{path}:{line}: blank student id")
-            elif student_id in seen:
-                problems.append(f"{path}:{line}: student id {student_id} already on line {seen[student_id]}")
-            else:
-                seen[student_id] = line
-                students.append(RosterEntry(student_id, (row.get(name_col) or "").strip()))
+    """RosterEntry rows of a roster CSV (UTF-8 with or without BOM, or cp949; header
+    ``student_id,name`` or ``학번,이름``, spaces around names trimmed), in file order."""
+    header, reader = read_rows(path, "명단(roster)")
+    id_col, name_col = column(header, _ID_COLUMNS, path), column(header, _NAME_COLUMNS, path)
+    students, problems, seen = [], [], {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(header, (c.strip() for c in cells)))
+        student_id, name = row.get(id_col) or "", row.get(name_col) or ""
+        if not student_id:
+            problems.append(f"{path}:{line}: blank student id" + (f" ({name})" if name else ""))
+        elif student_id in seen:
+            problems.append(f"{path}:{line}: student id {student_id} already on line {seen[student_id]}")
+        else:
+            seen[student_id] = line
+            students.append(RosterEntry(student_id, name))
     if problems:
         raise InputError(problems)
     if not students:
@@ -72,6 +69,12 @@ def read_roster(path):
 
 def _digest(*parts):
     return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).digest()
+
+
+def normal_code(text):
+    """A variant code as people type it, in the printed form: upper case, no spaces or
+    hyphens, and Crockford's look-alikes read as digits (O -> 0, I and L -> 1)."""
+    return "".join(str(text).split()).replace("-", "").upper().translate(_CODE_CONFUSIONS)
 
 
 def rng_for(seed, section, tag):
@@ -130,7 +133,7 @@ def key_rows(forms):
     """Key sheet rows (dicts with KEY_COLUMNS): one per student and printed question."""
     return [{"section": f.section, "student_id": f.student.student_id if f.student else "",
              "name": f.student.name if f.student else "", "variant": f.variant,
-             "question": number, "item_id": q.id, "key": q.key}
+             "question": number, "item_id": q.id, "key": q.key, "choices": "|".join(c.tag for c in q.choices)}
             for f in forms for number, q in enumerate(f.questions, 1)]
 
 

@@ -18,7 +18,7 @@ class Misconception:
 
     def choice(self, item, p):
         """The distractor this misconception gives on parameters ``p``, as ``item`` writes it."""
-        return item.choice(self.value(p), self.why(p))
+        return item.choice(self.value(p), self.why(p), self.name)
 
 
 class ParametricItem:
@@ -37,10 +37,10 @@ class ParametricItem:
         """Choice text of a value (the same in both languages)."""
         return f"{value:,}" if isinstance(value, int) else str(value)
 
-    def choice(self, value, why):
-        """The Choice showing ``value`` (formatted), with its reason ``why``."""
+    def choice(self, value, why, tag="key"):
+        """The Choice showing ``value`` (formatted), with its reason ``why`` and its ``tag``."""
         text = self.format(value)
-        return Choice({"ko": text, "en": text}, why, value)
+        return Choice({"ko": text, "en": text}, why, value, tag)
 
     def draw(self, rng):
         """One copy (a Question) from ``rng`` (a ``random.Random``); redrawn until the choices differ."""

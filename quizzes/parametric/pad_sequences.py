@@ -51,7 +51,7 @@ class PadSequencesItem(ParametricItem):
 
     def distractors(self, p, rng):
         return [self.choice(row, {"ko": f"{i + 1}번째 시퀀스의 실제 출력 행이다.",
-                                  "en": f"The real output row of sequence {i + 1}."})
+                                  "en": f"The real output row of sequence {i + 1}."}, f"real row {i + 1}")
                 for i, row in enumerate(self._rows(p))]
 
     def stem(self, p):

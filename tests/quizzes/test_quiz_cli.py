@@ -37,8 +37,8 @@ def test_key_all_json(capsys):
 def test_key_csv_and_seed(capsys):
     assert main(["key", "--section", "9-2", "--format", "csv", "--bank", str(FIXTURE_BANK), "--seed", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "section,student_id,name,variant,question,item_id,key"
-    assert lines[1] == "9-2,,,CANON,1,9-2-1,2"
+    assert lines[0] == "section,student_id,name,variant,question,item_id,key,choices"
+    assert lines[1] == "9-2,,,CANON,1,9-2-1,2,1|2|3|4"  # the canonical form shows the bank's order
 
 
 def test_build_english_markdown_and_exports(tmp_path, capsys):
@@ -57,6 +57,7 @@ def test_build_english_markdown_and_exports(tmp_path, capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["build", "--section", "9-9", "--out", "x"], "unknown section '9-9'"),
+    (["build", "--section", "9-1,9-7", "--out", "x"], "알 수 없는 절 9-7"),
     (["build", "--section", "9-1", "--format", "docx", "--out", "x"], "unknown format"),
 ])
 def test_bad_arguments(argv, message, capsys):

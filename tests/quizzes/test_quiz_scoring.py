@@ -55,6 +55,7 @@ def test_scores_and_messages(files):
         "S2": ("BBBBBB", 2, 3),          # question 3 wrong
         "S3": ("CCCCCC", 1, 3),          # blank, double answer
         "S4": ("EEEEEE", 2, 3),          # scored on the copy printed for S5; "7" unreadable
+        "S5": ("EEEEEE", 3, 3),          # unknown code ZZZZZZ: scored on their own copy
     }
     expected = [
         "line 4: unknown student id S9 (not on the key sheet); row skipped",
@@ -66,9 +67,9 @@ def test_scores_and_messages(files):
         "scored on variant EEEEEE",
         "line 8: student S4 question 3: unreadable mark '7'; scored 0",
         "line 8: student S4 answered questions [4], which their copy does not have; ignored",
-        "line 9: student S5 wrote variant ZZZZZZ, which is on no copy (theirs is EEEEEE); row skipped",
-        "line 10: 3 fields where the header has 6; row skipped",
-        "student S5 (EEEEEE) has no responses row",
+        "line 9: 학생 S5이(가) 적은 유형 ZZZZZZ은(는) 어느 사본에도 없어 본인 사본(유형 EEEEEE)으로 채점합니다 "
+        "(student S5 wrote variant ZZZZZZ, which is on no copy; scored on their own copy EEEEEE)",
+        "line 10: student S5: 3 fields where the header has 6; row skipped",
     ]
     assert report.messages == expected
 
@@ -96,6 +97,8 @@ def test_item_statistics_by_hand(tmp_path):
     assert items["i3"]["discrimination"] == pytest.approx(0.1875 / math.sqrt(0.1875 * 0.6875))
     # 27% of 4 students -> 1 in each group: A (upper) got all right, D (lower) none
     assert all(items[f"i{n}"]["upper_lower"] == 1.0 for n in (1, 2, 3))
+    # KR-20: k = 3, p(1-p) = .1875 + .25 + .1875 = .625, totals 3,2,1,0 have variance 1.25
+    assert report.kr20 == pytest.approx(3 / 2 * (1 - 0.625 / 1.25))
 
 
 def test_constant_item_has_no_discrimination(tmp_path):
@@ -125,8 +128,121 @@ def test_score_command_writes_reports(files, tmp_path, capsys):
     assert "S1          AAAAAA   3/3 (100.0%)" in captured.out
     assert "unknown student id S9" in captured.err
     with open(out / "scores.csv", encoding="utf-8-sig") as f:
-        assert [r["student_id"] for r in csv.DictReader(f)] == ["S1", "S2", "S3", "S4"]
+        assert [r["student_id"] for r in csv.DictReader(f)] == ["S1", "S2", "S3", "S4", "S5"]
     with open(out / "items.csv", encoding="utf-8-sig") as f:
         assert [r["item_id"] for r in csv.DictReader(f)] == ["i1", "i2", "i3"]
     png = (out / "report.png").read_bytes()
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_kr20_needs_variance(tmp_path):
+    responses = tmp_path / "r.csv"
+    responses.write_text("student_id,1,2\nA,1,1\nB,1,1\n", encoding="utf-8")
+    assert score(responses, _canonical_key(tmp_path, 2)).kr20 is None
+
+
+@pytest.mark.parametrize("written", ["bbbbbb", " BBB-BBB ", "BBBBBB"])
+def test_variant_codes_are_normalised(tmp_path, written):
+    key = tmp_path / "key.csv"
+    key.write_text(KEY, encoding="utf-8")
+    responses = tmp_path / "r.csv"
+    responses.write_text(f"student_id,variant,1,2,3\nS2,{written},4,1,2\n", encoding="utf-8")
+    report = score(responses, key)
+    assert [(s["variant"], s["score"]) for s in report.students] == [("BBBBBB", 3)]
+    assert not [m for m in report.messages if "line 2" in m]
+
+
+@pytest.mark.parametrize("typed, printed", [("o0iL1", "00111"), ("ab-c d", "ABCD"), ("k8664s", "K8664S")])
+def test_normal_code(typed, printed):
+    from quizzes.variants import normal_code
+
+    assert normal_code(typed) == printed
+
+
+def test_crockford_lookalikes_match_the_printed_code(tmp_path):
+    key = tmp_path / "key.csv"
+    key.write_text(KEY.replace("BBBBBB", "B0B1B1"), encoding="utf-8")
+    responses = tmp_path / "r.csv"
+    responses.write_text("student_id,variant,1,2,3\nS2,bObIbl,4,1,2\n", encoding="utf-8")
+    report = score(responses, key)
+    assert [(s["variant"], s["score"]) for s in report.students] == [("B0B1B1", 3)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949"])
+def test_responses_in_korean_excel_encodings(tmp_path, encoding):
+    """학번 as the id column, spaces around header names, cp949 as Korean Excel saves it."""
+    key = tmp_path / "key.csv"
+    key.write_text(KEY, encoding="utf-8")
+    responses = tmp_path / "r.csv"
+    responses.write_text(" 학번 , 유형 ,1, 2 ,3\nS1,AAAAAA,1,2,3\nS2,BBBBBB,1,1,1\n", encoding=encoding)
+    report = score(responses, key)
+    assert [(s["student_id"], s["score"]) for s in report.students] == [("S1", 3), ("S2", 1)]
+
+
+def test_responses_in_another_encoding_name_the_file(tmp_path, files):
+    _, key = files
+    responses = tmp_path / "utf16.csv"
+    responses.write_text("student_id,1\nS1,1\n", encoding="utf-16")
+    with pytest.raises(InputError) as info:
+        score(responses, key)
+    assert str(responses) in str(info.value) and "CSV UTF-8" in str(info.value)
+
+
+def test_answers_of_another_section_are_an_error(tmp_path, files):
+    """Responses whose codes are all unknown to the key sheet: another section's key sheet."""
+    _, key = files
+    responses = tmp_path / "r.csv"
+    responses.write_text("student_id,variant,1,2,3\nS1,QQQQQQ,1,2,3\nS2,RRRRRR,1,1,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match="유형 코드가 .*9-1"):
+        score(responses, key)
+    strangers = tmp_path / "s.csv"
+    strangers.write_text("student_id,1,2,3\nX1,1,2,3\n", encoding="utf-8")
+    with pytest.raises(InputError, match="학번이 "):
+        score(strangers, key)
+
+
+@pytest.mark.parametrize("argv, path_in_message", [
+    (["score", "nosuch.csv", "--key", "KEY"], "nosuch.csv"),
+    (["score", "RESPONSES", "--key", "nosuch.csv"], "nosuch.csv"),
+    (["score", "RESPONSES", "--key", "FOLDER"], "FOLDER"),
+    (["build", "--section", "9-1", "--roster", "nosuch.csv", "--format", "md", "--out", "OUT"], "nosuch.csv"),
+    (["build", "--section", "9-1", "--roster", "FOLDER", "--format", "md", "--out", "OUT"], "FOLDER"),
+])
+def test_missing_input_files_are_one_line_and_exit_2(tmp_path, files, capsys, monkeypatch, argv, path_in_message):
+    responses, key = files
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "FOLDER").mkdir()
+    names = {"KEY": str(key), "RESPONSES": str(responses), "OUT": str(tmp_path / "out")}
+    assert main([names.get(a, a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith(path_in_message + ":")
+
+
+def _tagged_key(tmp_path):
+    """A canonical key sheet of one item whose printed choices are tagged (key = choice 2)."""
+    path = tmp_path / "key.csv"
+    path.write_text("section,student_id,name,variant,question,item_id,key,choices\n"
+                    "9-2,,,CANON,1,i1,2,forgot the bias|key|timesteps|3 gates\n"
+                    "9-2,,,CANON,2,i2,1,1|2|3|4\n", encoding="utf-8")
+    return path
+
+
+def test_distractor_table_and_misconception_summary(tmp_path):
+    """Five students; shares worked out by hand. Totals: A 2, B 2, C 1, D 0, E 0; 27% of 5
+    rounds to 1 and ties rank by id, so the upper group is {B} and the lower group {D}."""
+    from quizzes.scoring import misconception_summary
+
+    responses = tmp_path / "r.csv"
+    responses.write_text("student_id,1,2\nA,2,1\nB,2,1\nC,1,1\nD,1,3\nE,,4\n", encoding="utf-8")
+    report = score(responses, _tagged_key(tmp_path))
+    rows = {(r["item_id"], r["option"]): r for r in report.distractors}
+    assert rows[("i1", "key")]["key"] and rows[("i1", "key")]["share"] == 2 / 5
+    assert rows[("i1", "forgot the bias")]["share"] == 2 / 5
+    assert rows[("i1", "forgot the bias")]["upper"] == 0 and rows[("i1", "forgot the bias")]["lower"] == 1
+    assert rows[("i1", "key")]["upper"] == 1 and rows[("i1", "key")]["lower"] == 0
+    assert rows[("i1", "timesteps")]["share"] == 0 and rows[("i1", "-")]["chosen"] == 1
+    assert rows[("i2", "3")]["share"] == 1 / 5
+    summary = misconception_summary(report.distractors)
+    assert summary[0]["misconception"] == "forgot the bias" and summary[0]["share"] == 0.4
+    assert {s["misconception"] for s in summary} == {"forgot the bias", "i2 ③", "i2 ④"}

@@ -26,9 +26,25 @@ def test_read_roster(tmp_path):
     assert read_roster(korean) == [RosterEntry("1", "가")]
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp949"])
+def test_roster_as_korean_excel_saves_it(tmp_path, encoding):
+    path = tmp_path / "r.csv"
+    path.write_text(" 학번 , 이름 \r\n2024001, 김철수 \r\n\r\n2024002,이영희\r\n", encoding=encoding)
+    assert read_roster(path) == [RosterEntry("2024001", "김철수"), RosterEntry("2024002", "이영희")]
+
+
+def test_roster_in_another_encoding_says_how_to_save_it(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("학번,이름\n1,가\n", encoding="utf-16")
+    with pytest.raises(InputError) as info:
+        read_roster(path)
+    assert info.value.problems == [f"{path}: 명단(roster) 파일이 UTF-8도 cp949도 아닙니다. 엑셀에서 [다른 이름으로 "
+                                   f"저장] → 파일 형식 'CSV UTF-8(쉼표로 분리)'로 다시 저장하세요 (save it as \"CSV UTF-8\")"]
+
+
 @pytest.mark.parametrize("text, message", [
     ("id,name\n1,a\n", "no student_id or 학번 column"),
-    ("student_id,name\n1,a\n,b\n", ":3: blank student id"),
+    ("student_id,name\n1,a\n,b\n", ":3: blank student id \\(b\\)"),
     ("student_id,name\n1,a\n2,b\n1,c\n", ":4: student id 1 already on line 2"),
     ("student_id,name\n", "has no students"),
 ])
