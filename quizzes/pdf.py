@@ -14,6 +14,7 @@ Font timestamps are pinned (SOURCE_DATE_EPOCH, default 0) so the same input give
 import html
 import logging
 import os
+import re
 import subprocess
 import tempfile
 from contextlib import contextmanager
@@ -32,6 +33,33 @@ FONTS = {("NanumGothic Quiz", "normal"): "NanumGothic:style=Regular",
          ("NanumGothicCoding Quiz", "bold"): "NanumGothicCoding:style=Bold"}
 _ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F))  # page counters, list markers, ASCII
 _NOTDEF = ".notdef glyph rendered"
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_KOREAN_WORD = re.compile(r"[^\s<>]*[\uAC00-\uD7A3][^\s<>]*")
+_RAW_ELEMENTS = ("style", "title", "pre", "script")
+KEEP_WORDS_CSS = "span.kw { white-space: nowrap; }"
+
+
+def keep_korean_words(html_text):
+    """The HTML with every word that holds Hangul wrapped in ``<span class="kw">`` (no break
+    inside, see KEEP_WORDS_CSS). Korean print breaks lines between words only; browsers do it
+    for ``word-break: keep-all``, which WeasyPrint does not implement."""
+    parts, raw = [], None
+    for piece in _TAG.split(html_text):
+        if piece.startswith("<"):
+            name = re.match(r"</?\s*([a-zA-Z0-9]+)", piece)
+            tag = name.group(1).lower() if name else ""
+            if raw is None and tag in _RAW_ELEMENTS and not piece.startswith("</"):
+                raw = tag
+            elif raw == tag and piece.startswith("</"):
+                raw = None
+            parts.append(piece)
+        elif raw is None:
+            parts.append(_KOREAN_WORD.sub(lambda m: f'<span class="kw">{m.group(0)}</span>', piece))
+        else:
+            parts.append(piece)
+    return "".join(parts)
 
 
 class MissingGlyphError(RuntimeError):
@@ -130,7 +158,7 @@ class PdfWriter:
                 faces.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; '
                              f'src: url("{target.as_uri()}"); }}')
         self._font_config = FontConfiguration()
-        self._css = weasyprint.CSS(string="\n".join(faces), font_config=self._font_config)
+        self._css = weasyprint.CSS(string="\n".join([*faces, KEEP_WORDS_CSS]), font_config=self._font_config)
 
     def write(self, html_text):
         """PDF bytes of one HTML document; MissingGlyphError lists every character drawn as .notdef."""
@@ -139,7 +167,7 @@ class PdfWriter:
         logger.addHandler(collect)
         try:
             with _pinned_font_timestamps():
-                data = weasyprint.HTML(string=html_text, base_url=str(TEMPLATE_DIR)).write_pdf(
+                data = weasyprint.HTML(string=keep_korean_words(html_text), base_url=str(TEMPLATE_DIR)).write_pdf(
                     stylesheets=[self._css], font_config=self._font_config)
         finally:
             logger.removeHandler(collect)

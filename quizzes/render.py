@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from quizzes.bank import PACKAGE_DIR
 from quizzes.questions import LABELS
 from quizzes.korean import josa
+from quizzes.variants import CANONICAL
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 GRID_ROWS = 10  # questions per column of the bubble answer grid
@@ -22,12 +23,12 @@ UI = {
     "ko": {"course": "과목", "section": "절", "name": "이름", "student_id": "학번", "variant": "유형",
            "handout": "확인 문제", "answer_key": "정답과 해설", "key_sheet": "학생별 정답표",
            "grid": "답안 표기란", "question": "문항", "key": "정답", "explanation": "해설",
-           "objective": "학습 목표", "page": "쪽", "canonical": "기본형",
+           "objective": "학습 목표", "page": "쪽", "canonical": "기본형", "choices": "답 (하나만 칠하기)",
            "instructions": "각 문항에서 알맞은 답을 하나만 골라 마지막 쪽의 답안 표기란에 칠하시오."},
     "en": {"course": "Course", "section": "Section", "name": "Name", "student_id": "Student ID",
            "variant": "Variant", "handout": "Quiz", "answer_key": "Answer key", "key_sheet": "Key sheet",
            "grid": "Answer sheet", "question": "Q", "key": "Key", "explanation": "Explanation",
-           "objective": "Objective", "page": "page", "canonical": "canonical",
+           "objective": "Objective", "page": "page", "canonical": "canonical", "choices": "Answer (fill one)",
            "instructions": "Choose the one best answer to each question and fill in its bubble "
                            "on the answer sheet at the end."},
 }
@@ -80,7 +81,8 @@ ENV = _environment()
 def _context(form, lang, course):
     return {
         "lang": lang, "ui": UI[lang], "labels": LABELS, "course": course or COURSE[lang],
-        "section": form.section, "title": form.title[lang], "variant": form.variant,
+        "section": form.section, "title": form.title[lang],
+        "variant": UI[lang]["canonical"] if form.variant == CANONICAL else form.variant,
         "student": form.student, "grid_rows": GRID_ROWS,
         "questions": [dict(q.text(lang), number=n) for n, q in enumerate(form.questions, 1)],
     }

@@ -77,3 +77,38 @@ def test_missing_glyph_fails(tmp_path):
     with pytest.raises(MissingGlyphError):
         build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank_copy, jobs=1)
     assert html_to_pdf("<p>한글 ① (16, 64)</p>").startswith(b"%PDF")
+
+
+def test_korean_words_and_ids_never_break(tmp_path):
+    """A narrow column forces many line breaks: each must fall between words, and the id stays whole."""
+    words = ["순환층을", "2개", "이상", "쌓을", "때", "마지막", "순환층을", "뺀", "나머지", "층이", "모든",
+             "타임스텝의", "은닉", "상태를", "출력하도록", "지정하는", "매개변수는?"] * 2
+    html = ('<html><head><style>html { font-family: "NanumGothic Quiz"; word-break: keep-all; }'
+            ' .id { white-space: nowrap; }</style></head><body><p style="width: 28mm">'
+            + " ".join(words) + ' <small class="id">[9-3-p1]</small></p></body></html>')
+    path = tmp_path / "narrow.pdf"
+    path.write_bytes(html_to_pdf(html))
+    lines = [line.strip() for line in _run("pdftotext", str(path), "-").splitlines() if line.strip()]
+    assert len(lines) > 5  # the column really wraps
+    tokens = [t for line in lines for t in line.split()]
+    assert tokens == words + ["[9-3-p1]"], lines
+
+
+def test_keep_korean_words_markup():
+    from quizzes.pdf import keep_korean_words
+
+    html = '<title>9-2 확인</title><p>다음 <code>x</code>의 크기는?</p><pre>a = 1  # 주석</pre>'
+    assert keep_korean_words(html) == ('<title>9-2 확인</title><p><span class="kw">다음</span> <code>x</code>'
+                                       '<span class="kw">의</span> <span class="kw">크기는?</span></p>'
+                                       '<pre>a = 1  # 주석</pre>')
+
+
+def test_answer_grid_shares_a_page_when_it_fits(tmp_path):
+    """A short form (one bank question) puts the questions and the grid on one page."""
+    bank = copy_bank(tmp_path)
+    data = yaml.safe_load((bank / "9-1.yaml").read_text(encoding="utf-8"))
+    data["items"] = data["items"][:1]
+    (bank / "9-1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank, jobs=1)
+    info = _run("pdfinfo", str(tmp_path / "out" / "9-1" / "handout.pdf"))
+    assert re.search(r"^Pages:\s+1$", info, re.M), info

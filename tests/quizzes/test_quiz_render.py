@@ -101,3 +101,24 @@ def test_grid_columns_of_ten(forms):
     long = replace(canonical, questions=canonical.questions * 4)  # 24 questions
     grid = render("handout.html", long).split('<section class="grid">')[1]
     assert [t.count("<tr><th>") - 1 for t in grid.split('<table class="bubbles">')[1:]] == [10, 10, 4]
+
+
+def test_canonical_form_prints_its_korean_label(forms):
+    canonical, _ = forms
+    for template in ("handout.html", "key.html", "handout.md", "key.md"):
+        text = render(template, canonical, "ko")
+        assert "CANON" not in text and "기본형" in text, template
+    assert "canonical" in render("handout.html", canonical, "en")
+
+
+def test_grid_header_has_no_empty_cells(forms):
+    _, students = forms
+    grid = render("handout.html", students[0]).split('<section class="grid">')[1]
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", grid)
+    assert headers and all(h.strip() for h in headers), headers
+
+
+def test_print_css_breaks_korean_between_words():
+    css = (ENV.loader.searchpath[0] + "/print.css")
+    text = open(css, encoding="utf-8").read()
+    assert "word-break: keep-all" in text and "page-break-before: always" not in text
