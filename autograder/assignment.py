@@ -2,10 +2,12 @@
 
 Each source notebook gives, through nbgrader cell metadata: its answer cells (grade_id =
 function name), its autograded test cells (grade_id = "test_" + function name, with points),
-and its manually graded cells. The student's copy is trusted for nothing but the source
-of the answer cells.
+and its manually graded cells; its other code cells are the code the notebook provides
+(``provided``: constants and helpers such as ``NUM_WORDS`` or ``limit_vocab``). The cell ids
+of the source are those of the release, so a student's copy of a cell is recognised by its id.
+The student's copy is trusted for nothing but the student's own code (see answer_cells.py).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -28,9 +30,16 @@ class Part:
 
 @dataclass(frozen=True)
 class NotebookSpec:
+    """name; answer_ids: graded function names (= answer grade ids) in notebook order; parts;
+    answer_cell_ids: {grade_id: cell id}; test_cell_ids: ids of the test cells; provided:
+    ((cell id, source), ...) of the other code cells, in notebook order."""
+
     name: str
     answer_ids: tuple
     parts: tuple
+    answer_cell_ids: dict = field(default_factory=dict)
+    test_cell_ids: frozenset = frozenset()
+    provided: tuple = ()
 
     @property
     def functions(self):
@@ -48,11 +57,12 @@ def is_answer_cell(cell):
 
 def _spec(path):
     nb = nbformat.read(path, as_version=4)
-    answers, parts = [], []
+    answers, parts, cell_ids, test_ids, provided = [], [], {}, set(), []
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         if is_answer_cell(cell):
             answers.append(meta["grade_id"])
+            cell_ids[meta["grade_id"]] = cell.get("id")
         elif meta.get("grade") and meta.get("solution"):
             parts.append(Part(meta["grade_id"], float(meta["points"]), None))
         elif meta.get("grade") and cell.cell_type == "code":
@@ -60,7 +70,10 @@ def _spec(path):
             if not grader_path(function).exists():
                 raise FileNotFoundError(f"no hidden grader for test cell {meta['grade_id']} in {path}")
             parts.append(Part(meta["grade_id"], float(meta["points"]), function))
-    return NotebookSpec(path.stem, tuple(answers), tuple(parts))
+            test_ids.add(cell.get("id"))
+        elif cell.cell_type == "code":
+            provided.append((cell.get("id"), cell.source))
+    return NotebookSpec(path.stem, tuple(answers), tuple(parts), cell_ids, frozenset(test_ids), tuple(provided))
 
 
 @dataclass(frozen=True)

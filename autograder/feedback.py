@@ -10,7 +10,7 @@ def explain_error(err, hints, timeout):
         text = "아직 구현하지 않았습니다 (NotImplementedError). '# 여기에 코드를 작성하세요' 자리를 채우세요."
     elif err.kind == "Timeout":
         text = f"제한 시간 {timeout:g}초 안에 끝나지 않았습니다 (무한 루프가 있나요?)."
-    elif err.kind in ("Crash", "Skipped") or err.forbidden:
+    elif err.kind in ("Crash", "Skipped", "Budget") or err.forbidden:
         text = err.message
     else:
         text = f"실행 중 오류 {err.kind}: {err.message}"
@@ -19,11 +19,12 @@ def explain_error(err, hints, timeout):
     return text + where + (f"\n→ 힌트: {hint}" if hint else "")
 
 
-def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=False):
-    """The text shown under a test cell: score line, then one line (or block) per case.
+def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=False, notes=()):
+    """The text shown under a test cell: score line, notes, then one line (or block) per case.
 
     report: the function's FunctionReport; score/max_score None: no points line (the
-    instructor's in-notebook check).
+    instructor's in-notebook check); notes: Korean lines about which cell was graded and names
+    defined outside the answer cells (answer_cells.GradingPlan.notes).
     """
     function, results = report.function, report.cases
     passed = sum(r.passed for r in results)
@@ -31,6 +32,7 @@ def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=
     lines = [f"[{function}]{points} 사례 {len(results)}개 중 {passed}개 통과"]
     if forbidden:
         lines.append(FORBIDDEN_MESSAGE)
+    lines.extend(notes)
     if cell_error is not None:
         lines.append(f"답안 셀을 실행하다 오류가 났습니다: {explain_error(cell_error, report.hints, timeout)}")
     for r in results:

@@ -1,13 +1,14 @@
 """grade_notebook(notebook, assignment) -> result: the one grading path used by everything that grades.
 
-  extract the answer cells (by grade_id from the source notebook, never the test cells)
-  -> run them in the sandbox -> the hidden pytest graders ask for outputs on their cases
+  the grading plan (answer_cells.grading_plan: the answer cells wherever the student put them,
+  the notebook's provided definitions from the source, the student's own definitions; never
+  the test cells) -> run it in the sandbox -> the hidden pytest graders ask for outputs on their cases
   -> compare in this process against real Keras -> scores and Korean feedback per part.
 No global state: the CLI, nbgrader's autograde, the demo and the tests all call this.
 """
 import nbformat
 
-from autograder.answer_cells import extract_answers, imports_forbidden
+from autograder.answer_cells import grading_plan
 from autograder.answers import SandboxAnswers
 from autograder.errors import NotGradable
 from autograder.feedback import part_feedback
@@ -37,9 +38,9 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
     None and no mistakes.
     """
     spec = assignment.spec_for(name)
-    answers = extract_answers(nb, spec)
-    forbidden = {g for g, src in answers if imports_forbidden(src)}
-    with SandboxSession(answers, settings) as session:
+    plan = grading_plan(nb, spec)
+    forbidden = {f for f in spec.functions if plan.forbidden(f)}
+    with SandboxSession(plan.cells, settings) as session:
         reports = run_graders(spec.functions, SandboxAnswers(session), settings.seed) if spec.functions else {}
         cell_errors = session.cell_errors
     parts = []
@@ -53,7 +54,9 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
         total = sum(r.case.weight for r in report.cases)
         earned = sum(r.case.weight for r in report.cases if r.passed)
         score = 0.0 if used_keras or not total else round(part.points * earned / total, 2)
-        text = part_feedback(report, score, part.points, settings.timeout, cell_errors.get(part.function), used_keras)
+        cell_error = cell_errors.get(plan.label(part.function))
+        notes = plan.notes(part.function, [r.error for r in report.cases] + [cell_error])
+        text = part_feedback(report, score, part.points, settings.timeout, cell_error, used_keras, notes)
         mistakes = sorted({r.mistake for r in report.cases if r.mistake})
         parts.append({"function": part.function, "grade_id": part.grade_id, "score": score,
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})
