@@ -45,18 +45,27 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
         return GradingSettings(**{name: getattr(self, name) for name, *_ in setting_fields()})
 
     def preprocess(self, nb, resources):
+        """Grade; the result also goes to resources["nbgrader"]["result"]. A batch passes the
+        assignment spec in resources["nbgrader"]["assignment_spec"] (workers have no source folder)."""
         info = resources["nbgrader"]
-        assignment = Assignment.load(info["assignment"], self._source_root())
+        assignment = info.get("assignment_spec") or Assignment.load(info["assignment"], self._source_root())
         result = grade_notebook(nb, assignment, info["notebook"], self.settings())
-        by_id = {p["grade_id"]: p for p in result["parts"] if p["score"] is not None}
-        for cell in nb.cells:
-            part = by_id.get(nbgrader_meta(cell).get("grade_id"))
-            if part is None or cell.cell_type != "code":
-                continue
-            cell.execution_count = 1
-            cell.outputs = [
-                nbformat.v4.new_output("stream", name="stdout", text=part["feedback"] + "\n"),
-                nbformat.v4.new_output("execute_result", data={"text/plain": repr(part["score"])}, execution_count=1),
-            ]
+        info["result"] = result
+        write_results(nb, result)
         self.log.info("Graded %s: %s / %s", info["notebook"], result["score"], result["max_score"])
         return nb, resources
+
+
+def write_results(nb, result):
+    """Put a grading result into the notebook's autograded test cells, as nbgrader's SaveAutoGrades reads them:
+    the feedback as stdout, the score as the cell's result (partial credit)."""
+    by_id = {p["grade_id"]: p for p in result["parts"] if p["score"] is not None}
+    for cell in nb.cells:
+        part = by_id.get(nbgrader_meta(cell).get("grade_id"))
+        if part is None or cell.cell_type != "code":
+            continue
+        cell.execution_count = 1
+        cell.outputs = [
+            nbformat.v4.new_output("stream", name="stdout", text=part["feedback"] + "\n"),
+            nbformat.v4.new_output("execute_result", data={"text/plain": repr(part["score"])}, execution_count=1),
+        ]

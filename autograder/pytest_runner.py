@@ -82,7 +82,8 @@ def run_graders(functions, answers, seed=0):
     collector = _Collector(answers, seed)
     paths = [str(grader_path(f)) for f in functions]
     args = [*paths, "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:warnings",
-            "-p", "no:stepwise", "--import-mode=importlib", "--rootdir", str(GRADERS_DIR),
+            "-p", "no:stepwise", "-p", "no:unraisableexception", "-p", "no:threadexception",
+            "--import-mode=importlib", "--rootdir", str(GRADERS_DIR),
             "-c", str(GRADERS_DIR / "pytest.ini"), "--capture=no"]
     code = pytest.main(args, plugins=[collector])
     if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 
 from reference.layers import F64
+from reference.memo import memoized
 from reference.models import imdb_model
 
 GRADIENT_KEYS = ("embeddings", "kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias")
@@ -53,6 +54,7 @@ def _jax_gradients(model, loss_fn, token_ids, y):
     return jax.grad(loss_of)([v.value for v in model.trainable_variables])
 
 
+@memoized
 def bptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias):
     """Full backpropagation through time: d(mean BCE)/d(weight) for every weight of ``models.imdb_model``."""
     token_ids = np.asarray(token_ids, dtype=np.int32)
@@ -60,6 +62,7 @@ def bptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, den
     return _loss_gradients(model, token_ids, y)
 
 
+@memoized
 def tbptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
                     truncate=10):
     """Truncated BPTT: as ``bptt_gradients`` but only through the last ``truncate`` timesteps.

@@ -11,9 +11,11 @@ import keras
 import numpy as np
 
 from reference.layers import F64, keras_activation, to_numpy, units_of
+from reference.memo import memoized
 from reference.models import imdb_model
 
 
+@memoized
 def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias, activation="tanh"):
     """One ``SimpleRNNCell`` step: tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias).
 
@@ -27,6 +29,7 @@ def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias, activation="ta
     return to_numpy(out)
 
 
+@memoized
 def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequences=False,
                        activation="tanh"):
     """``keras.layers.SimpleRNN`` with these weights on x (batch, timesteps, features).
@@ -44,15 +47,21 @@ def simple_rnn_forward(x, kernel, recurrent_kernel, bias, h0=None, return_sequen
     return to_numpy(layer(x, initial_state=[keras.ops.convert_to_tensor(h0, F64)]))
 
 
+@memoized
 def imdb_rnn_predict(token_ids, embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias,
                      output_activation="sigmoid"):
-    """``model.predict`` of the IMDB classifier: token_ids (batch, T) ints -> (batch, 1) probabilities."""
+    """The IMDB classifier's output (what ``model.predict`` gives): token_ids (batch, T) ints -> (batch, 1).
+
+    The model is called once on the whole batch (``model(x)``): the same computation as
+    ``predict`` without building a new ``tf.function`` (and a retracing warning) per call.
+    """
     token_ids = np.asarray(token_ids, dtype=np.int32)
     model = imdb_model(token_ids.shape[1], embeddings, kernel, recurrent_kernel, bias,
                        dense_kernel, dense_bias, output_activation)
-    return to_numpy(model.predict(token_ids, verbose=0, batch_size=max(1, len(token_ids))))
+    return to_numpy(model(token_ids, training=False))
 
 
+@memoized
 def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     """One ``LSTMCell`` step -> (h, c), each (batch, units). Gate order i, f, c, o."""
     cell = keras.layers.LSTMCell(units_of(recurrent_kernel), activation=keras_activation("tanh"), dtype=F64)
@@ -63,6 +72,7 @@ def lstm_step(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
     return to_numpy(h), to_numpy(c)
 
 
+@memoized
 def gru_step(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True):
     """One ``GRUCell`` step -> h (batch, units). Gate order z, r, h; bias (2, 3u) if reset_after."""
     cell = keras.layers.GRUCell(units_of(recurrent_kernel), activation=keras_activation("tanh"),

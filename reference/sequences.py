@@ -4,7 +4,10 @@ import math
 import numpy as np
 from keras.utils import pad_sequences as _keras_pad, to_categorical
 
+from reference.memo import memoized
 
+
+@memoized
 def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value=0):
     """``keras.utils.pad_sequences(..., dtype="int32")`` on a list of int lists -> (n, maxlen) int32.
 
@@ -26,6 +29,7 @@ def pad_sequences(sequences, maxlen=None, padding="pre", truncating="pre", value
                       truncating=truncating, value=value)
 
 
+@memoized
 def one_hot(sequences, num_classes=None):
     """``keras.utils.to_categorical``: shape ``seq.shape + (num_classes,)``, float64 in Keras 3.
 

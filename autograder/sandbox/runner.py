@@ -8,7 +8,7 @@ grader discards. Requests:
   {"op": "call", "fn": name, "args": [...], "kwargs": {...}, "timeout": s}
                                                                   -> {"ok": true, "value": v} | error
 An error reply is {"ok": false, "error": {"type", "message", "where", "forbidden"}}.
-Usage: python runner.py MEMORY_MB
+Usage: python runner.py MEMORY_MB SCRATCH_MB (address-space cap; the largest file it may write)
 """
 import importlib.abc
 import linecache
@@ -92,10 +92,12 @@ def _protocol_streams():
 
 def main():
     proto_in, proto_out = _protocol_streams()
-    memory = int(sys.argv[1]) * 2**20
+    memory, scratch = int(sys.argv[1]) * 2**20, int(sys.argv[2]) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (scratch, scratch))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGALRM, _on_alarm)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past RLIMIT_FSIZE raises OSError instead
     sys.meta_path.insert(0, _Blocker())
     namespace = {"__name__": "__main__"}
     for line in proto_in:

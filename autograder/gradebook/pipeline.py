@@ -1,0 +1,97 @@
+"""A worker's part of ``nbgrader autograde``: the course's own preprocessor pipeline on one notebook.
+
+nbgrader runs, per notebook, its sanitize preprocessors (clear outputs, deduplicate ids,
+kernelspec and source cells from the gradebook, metadata check), writes and re-reads the
+notebook, then its autograde preprocessors (here ``SandboxedAutograde``, then output limits,
+SaveAutoGrades, AssignLatePenalties, metadata check). ``NotebookPipeline`` is that list as the
+course configures it, split in two: everything that does not write the gradebook runs on a
+worker (``autograde_notebook``); SaveAutoGrades and AssignLatePenalties run in the one writer
+(``writer.GradebookWriter``), on the notebook text the worker returns. Same classes, same order,
+same config: the autograded notebook and the gradebook rows are what nbgrader would write.
+"""
+import uuid
+from dataclasses import dataclass, field
+
+import nbformat
+from nbgrader.converters import Autograde
+from traitlets.utils.importstring import import_item
+
+from autograder.errors import NotGradable
+from autograder.gradebook.preprocessors import ON_WORKER, ON_WRITER
+
+
+def _class(item):
+    return import_item(item) if isinstance(item, str) else item
+
+
+@dataclass
+class NotebookPipeline:
+    """The course's autograde pipeline (picklable: it travels to Dask workers with each task).
+
+    config: the course's nbgrader config; sanitize/autograde: preprocessor classes run on a
+    worker; record: those run by the writer; snapshot: the gradebook's view of the assignment;
+    assignment: the graders' Assignment spec (read from the source notebooks, so workers need
+    no course folder); permissions: the mode nbgrader gives autograded files.
+    """
+
+    config: object
+    sanitize: list
+    autograde: list
+    record: list
+    snapshot: object
+    assignment: object
+    permissions: int
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @classmethod
+    def of_course(cls, course, snapshot, assignment):
+        converter = Autograde(coursedir=course.coursedir, config=course.config)
+        sanitize = [ON_WORKER.get(c, c) for c in map(_class, converter.sanitize_preprocessors)]
+        steps = [_class(c) for c in converter.autograde_preprocessors]
+        return cls(course.config, sanitize, [ON_WORKER.get(c, c) for c in steps if c not in ON_WRITER],
+                   [ON_WRITER[c] for c in steps if c in ON_WRITER], snapshot, assignment,
+                   int(str(converter.permissions), 8))
+
+
+_INSTANCES = {}  # pipeline token -> (sanitize instances, autograde instances), built once per process
+
+
+def _instances(pipeline):
+    if pipeline.token not in _INSTANCES:
+        _INSTANCES.clear()
+        _INSTANCES[pipeline.token] = ([c(config=pipeline.config) for c in pipeline.sanitize],
+                                      [c(config=pipeline.config) for c in pipeline.autograde])
+    return _INSTANCES[pipeline.token]
+
+
+def resources_for(student, notebook, pipeline, **extra):
+    """The resources dict nbgrader's converter gives a notebook's preprocessors (plus our seats)."""
+    info = {"student": student, "assignment": pipeline.snapshot.assignment, "notebook": notebook,
+            "db_url": None, "snapshot": pipeline.snapshot, "assignment_spec": pipeline.assignment, **extra}
+    return {"unique_key": notebook, "output_files_dir": f"{notebook}_files", "nbgrader": info}
+
+
+def notebook_text(nb):
+    """The file content nbgrader's NotebookExporter writes for ``nb``."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def autograde_notebook(raw, student, notebook, pipeline):
+    """Grade one submitted notebook's bytes as nbgrader autograde would.
+
+    Returns (autograded notebook text, grading result dict); NotGradable with a one-line
+    reason when the bytes are not a readable notebook.
+    """
+    try:
+        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
+    except Exception as exc:  # not UTF-8, not JSON, not a notebook: nbformat raises many kinds
+        raise NotGradable(f"not a readable notebook: {notebook}.ipynb ({type(exc).__name__})") from None
+    sanitize, autograde = _instances(pipeline)
+    resources = resources_for(student, notebook, pipeline)
+    for step in sanitize:
+        nb, resources = step(nb, resources)
+    nb = nbformat.reads(notebook_text(nb), as_version=4)  # nbgrader writes the sanitized file and reads it back
+    for step in autograde:
+        nb, resources = step(nb, resources)
+    return notebook_text(nb), resources["nbgrader"].get("result")

@@ -1,0 +1,127 @@
+"""The one writer: a course's gradebook rows and autograded/ files, as ``nbgrader autograde`` leaves them.
+
+For each student, the steps of nbgrader's Autograde converter in its order (init_destination
+with --force, init_assignment, per notebook SaveAutoGrades and AssignLatePenalties,
+set_permissions), on one open Gradebook instead of one per step. Notebooks arrive already
+run through the worker's part of the pipeline (``pipeline.autograde_notebook``).
+
+Where nbgrader gives up on a whole submission because one notebook is unreadable, the writer
+records that notebook alone as failed: its grades 0 (like a missing notebook), the submitted
+notebook flagged for the instructor, the reason as the automatic comment of its answer cells,
+and the file copied as it was; the student's other notebooks are graded as usual.
+"""
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+from nbgrader.utils import find_all_files
+
+from autograder.gradebook.pipeline import resources_for
+
+UNREADABLE_COMMENT = "채점하지 못했습니다: {reason}. 노트북 파일을 Jupyter에서 열어 저장한 뒤 다시 제출하세요."
+
+
+@dataclass
+class NotebookOutcome:
+    """What a worker returned for one notebook: the autograded text, or the reason it could not be read."""
+
+    notebook: str
+    autograded: str | None = None
+    reason: str | None = None
+
+
+class NoNotebooks(Exception):
+    """The submission holds no notebook of the assignment (nbgrader: "No notebooks found")."""
+
+
+class GradebookWriter:
+    """Writes graded submissions of one assignment into a course (use as a context manager)."""
+
+    def __init__(self, course, pipeline):
+        self.course, self.pipeline = course, pipeline
+        self.assignment = pipeline.snapshot.assignment
+        self.gradebook = Gradebook(course.db_url, course.course_id)
+        self._record = [cls(config=course.config) for cls in pipeline.record]
+        self._ignore = list(course.coursedir.ignore)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.gradebook.close()
+
+    def write(self, student, outcomes):
+        """Write one student's submission; ``outcomes``: {notebook name: NotebookOutcome} for the
+        submitted notebooks of the assignment. NoNotebooks when there are none."""
+        gb, a = self.gradebook, self.assignment
+        src, dest = self.course.folder("submitted", student, a), self.course.folder("autograded", student, a)
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        self._copy_files(src, dest)
+        gb.update_or_create_student(student)
+        timestamp = self.course.coursedir.get_existing_timestamp(str(src))
+        if timestamp:
+            gb.update_or_create_submission(a, student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(a, student)
+        self._copy_files(self.course.source_folder(a), dest, skip=self._not_overwritten())
+        known = [nb.name for nb in gb.find_assignment(a).notebooks]
+        for name in known:
+            if not (src / f"{name}.ipynb").exists():
+                self._zero(student, name)
+        graded = sorted(n for n in outcomes if n in known)
+        if not graded:
+            raise NoNotebooks(f"{src}: 과제 {a}의 노트북이 없습니다 (no notebook of {a}: {', '.join(known)})")
+        for name in graded:
+            outcome = outcomes[name]
+            path = dest / f"{name}.ipynb"
+            if outcome.autograded is None:
+                shutil.copy(src / f"{name}.ipynb", path)
+                self._zero(student, name, flag=True, comment=UNREADABLE_COMMENT.format(reason=outcome.reason))
+                continue
+            path.write_text(outcome.autograded, encoding="utf-8")
+            nb = nbformat.reads(outcome.autograded, as_version=4)
+            resources = resources_for(student, name, self.pipeline, gradebook=gb)
+            for step in self._record:
+                nb, resources = step(nb, resources)
+        gb.db.commit()
+        self._set_permissions(dest)
+
+    def _copy_files(self, src, dest, skip=()):
+        for filename in find_all_files(str(src), self._ignore + ["*.ipynb"]):
+            if filename in skip:
+                continue
+            target = dest / Path(filename).relative_to(src)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                target.unlink()
+            shutil.copy(filename, target)
+
+    def _not_overwritten(self):
+        converter_config = self.course.config.get("Autograde", {})
+        source = self.course.source_folder(self.assignment)
+        return {str(source / f) for f in converter_config.get("exclude_overwriting", {}).get(self.assignment, [])}
+
+    def _zero(self, student, notebook, flag=False, comment=None):
+        """nbgrader's treatment of a missing notebook (every grade 0, nothing left to grade by hand);
+        for an unreadable one also the flag and the reason."""
+        submitted = self.gradebook.find_submission_notebook(notebook, self.assignment, student)
+        for grade in submitted.grades:
+            grade.auto_score = 0
+            grade.needs_manual_grade = False
+        if flag:
+            submitted.flagged = True
+            for c in submitted.comments:
+                c.auto_comment = comment
+        self.gradebook.db.commit()
+
+    def _set_permissions(self, dest):
+        for path in dest.rglob("*"):
+            if path.is_file():
+                path.chmod(self.pipeline.permissions)
