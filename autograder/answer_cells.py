@@ -14,7 +14,7 @@ grader can run it without Keras"):
 3. The student's own other cells contribute the same kind of statements (imports, ``def``,
    ``class``, constants), in notebook order, unless the cell imports Keras/TensorFlow; they
    cannot rebind a name the notebook provides.
-4. Never run: test cells (by grade id, cell id, or a ``run_checks(...)`` call), the student's
+4. Never run: test cells (by grade id, cell id, or a ``run_public_tests(...)`` call), the student's
    copies of provided cells, and every other statement (loading data, prints, calls).
 
 ``grading_plan`` applies it; its notes explain a ``NameError`` for a name the submission
@@ -220,7 +220,7 @@ def _is_test_cell(cell, spec):
     tree = _parse(_source(cell))
     return tree is not None and any(
         isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Name)
-        and n.value.func.id == "run_checks" for n in tree.body)
+        and n.value.func.id == "run_public_tests" for n in tree.body)
 
 
 def _original_answer_index(cells, function, spec):
