@@ -82,11 +82,12 @@ def _key(args):
 
 
 def _check(args):
-    from quizzes.lint import lint
+    from quizzes.lint import key_position_table, key_positions, lint
 
     problems = lint(args.bank, args.section, keras=not args.no_keras)
     for problem in problems:
         print(problem)
+    print("\n".join(key_position_table(key_positions(args.bank, args.section))))
     print(f"{len(problems)} problem(s) in {', '.join(args.section)}")
     return 1 if problems else 0
 

@@ -3,12 +3,17 @@
 Rules: the JSON Schema; ids unique, in their section, chapter items in chapter order; exactly
 one key; four distinct choices in each language; no "all of the above"-style choices;
 negative words of the question sentence in bold; no choice conspicuously longer than the rest
-(longest <= 2.5 x the median of the others, Korean, markup and spaces not counted); key
-positions balanced (no position for more than half of a section's items); every ``check``
-re-run against Keras, and the key choice, and only the key choice, shows its answer.
+(longest <= 2.5 x the median of the others, Korean, markup and spaces not counted); no
+distractor that is the key of another item of its section (every form of a section holds all
+of its items, so on one form the one item would give the other away); key positions balanced:
+no position for more than half of a section's items, and the four positions' counts differ by at
+most KEY_SPREAD in each section, in the bank and among the bank's own items (``key_positions``
+reports them); every ``check`` re-run against Keras, and the key choice, and only the key
+choice, shows its answer.
 """
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +26,7 @@ BANNED = ("모두 옳다", "모두 맞다", "모두 정답", "위의 모든 것"
 NEGATIVE = {"ko": re.compile(r"않은|않는|아닌|틀린|잘못|수 없는|없는 것"),
             "en": re.compile(r"(?<![=\w])(?:not|cannot|except|incorrect|false|wrong)\b", re.IGNORECASE)}
 LENGTH_RATIO = 2.5
+KEY_SPREAD = 2  # most key positions may differ in count (most used - least used)
 _CODE_SPAN = re.compile(r"`[^`]*`")
 _BOLD_SPAN = re.compile(r"\*\*.+?\*\*")
 
@@ -86,9 +92,14 @@ def _normal(value):
 
 
 def format_answer(value):
-    """How a key choice writes a Keras answer: 1,672 / (3, 4) / [0, 0, 1, 2]."""
+    """How a key choice writes a Keras answer: 1,672 / (3, 4) / [0, 0, 1, 2]; a single value
+    (a one-element array, a whole float) as the number: 11."""
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, np.ndarray) and value.size == 1:  # one output value: shown as a number
+        value = value.reshape(()).item()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
     if isinstance(value, tuple):
@@ -107,8 +118,11 @@ def _check_problems(entry):
     function = getattr(reference, check["function"], None)
     if check["function"] not in reference.__all__ or function is None:
         return [Problem(where, f"check function {check['function']!r} is not in the reference API")]
+    kwargs = dict(check["kwargs"])
     try:
-        result = function(**check["kwargs"])
+        for name in check.get("arrays", ()):  # weights and inputs the reference takes as float64 arrays
+            kwargs[name] = np.asarray(kwargs[name], dtype="float64")
+        result = function(**kwargs)
     except Exception as exc:  # noqa: BLE001 - any failure of the re-check is reported
         return [Problem(where, f"check {check['function']}(**{check['kwargs']}) raised {exc!r}")]
     if _normal(result) != _normal(check["answer"]):
@@ -125,12 +139,48 @@ def _check_problems(entry):
     return problems
 
 
+def _key_text(entry, lang):
+    return _plain(entry["choices"][entry["key"] - 1]["text"][lang]).casefold()
+
+
+def _giveaway_problems(section, entries):
+    """Distractors that are the key of another item of the section (the two meet on every form)."""
+    problems = []
+    for item in entries:
+        for number, choice in enumerate(item["choices"], 1):
+            if number == item["key"]:
+                continue
+            for other in entries:
+                if other is not item and any(_plain(choice["text"][lang]).casefold() == _key_text(other, lang)
+                                             for lang in ("ko", "en")):
+                    problems.append(Problem(item["id"], f"distractor {number} ({choice['text']['ko']}) is the key of "
+                                                        f"{other['id']}; both are on every form of {section}, so "
+                                                        f"one gives the other away"))
+    return problems
+
+
+def spread(counts):
+    """Most used minus least used key position (positions 1-4, unused ones count 0)."""
+    values = [counts.get(position, 0) for position in range(1, 5)]
+    return max(values) - min(values)
+
+
+def _spread_problem(where, what, counts):
+    if spread(counts) <= KEY_SPREAD:
+        return []
+    shown = ", ".join(f"{position}: {counts.get(position, 0)}" for position in range(1, 5))
+    return [Problem(where, f"key positions of {what} are unbalanced ({shown}; most and least used differ "
+                           f"by more than {KEY_SPREAD})")]
+
+
 def _section_problems(section, entries):
     problems, keys = [], [entry["key"] for entry in entries]
     for position in sorted(set(keys)):
         if keys.count(position) > len(keys) / 2:
             problems.append(Problem(section, f"key position {position} is used by {keys.count(position)} "
                                              f"of {len(keys)} items (more than half)"))
+    problems += _spread_problem(section, "the section", Counter(keys))
+    problems += _giveaway_problems(section, entries)
     chapter = [int(entry["id"].rsplit("-", 1)[1]) for entry in entries if entry["origin"] == "chapter"]
     if chapter != sorted(chapter):
         problems.append(Problem(section, f"chapter items are not in chapter order: {chapter}"))
@@ -140,15 +190,48 @@ def _section_problems(section, entries):
     return problems
 
 
+def key_positions(bank_dir=BANK_DIR, sections=SECTIONS):
+    """{row: (Counter of all items' key positions, Counter of the own items')} for each readable
+    section and, last, "bank" for all of them together (the table ``python -m quizzes check`` prints)."""
+    table, bank_all, bank_own = {}, Counter(), Counter()
+    for section in sections:
+        try:
+            entries = read_section(section, bank_dir)["items"]
+        except InputError:
+            continue
+        every = Counter(entry["key"] for entry in entries)
+        own = Counter(entry["key"] for entry in entries if entry["origin"] != "chapter")
+        table[section] = (every, own)
+        bank_all += every
+        bank_own += own
+    table["bank"] = (bank_all, bank_own)
+    return table
+
+
+def key_position_table(table):
+    """``key_positions`` as printable lines: how many keys sit at choices 1-4, and their spread."""
+    def cells(counts):
+        return f"{sum(counts.values()):>5}" + "".join(f"{counts.get(p, 0):>3}" for p in range(1, 5)) + \
+            f"{spread(counts):>7}"
+
+    lines = ["key positions  items  1  2  3  4 spread | own items  1  2  3  4 spread"]
+    for row, (every, own) in table.items():
+        lines.append(f"{row:<14}{cells(every)} | {'':>4}{cells(own)}")
+    return lines
+
+
 def lint(bank_dir=BANK_DIR, sections=SECTIONS, keras=True):
     """Every problem of the bank files of ``sections`` (an empty list when the bank is clean)."""
     problems, seen = [], {}
+    every, own = Counter(), Counter()
     for section in sections:
         try:
             entries = read_section(section, bank_dir)["items"]
         except InputError as exc:
             problems += [Problem(section, p) for p in exc.problems]
             continue
+        every.update(entry["key"] for entry in entries)
+        own.update(entry["key"] for entry in entries if entry["origin"] != "chapter")
         for entry in entries:
             if entry["id"] in seen:
                 problems.append(Problem(entry["id"], f"id also used in section {seen[entry['id']]}"))
@@ -157,4 +240,7 @@ def lint(bank_dir=BANK_DIR, sections=SECTIONS, keras=True):
             if keras and "check" in entry:
                 problems += _check_problems(entry)
         problems += _section_problems(section, entries)
+    if len(sections) > 1:
+        problems += _spread_problem("bank", "the bank", every)
+        problems += _spread_problem("bank", "the bank's own items", own)
     return problems
