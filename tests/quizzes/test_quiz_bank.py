@@ -79,3 +79,46 @@ def test_course_bank_is_complete_and_clean():
     assert chapter == [f"{s}-{n}" for s in SECTIONS for n in range(1, 5)]
     own = [q.id for b in banks for q in b.questions if q.origin == "original"]
     assert len(own) >= 12 and all(re.fullmatch(r"9-[123]-x\d+", i) for i in own)
+
+
+def _raw(section):
+    return yaml.safe_load((REAL_BANK / f"{section}.yaml").read_text(encoding="utf-8"))
+
+
+@real_bank
+def test_course_bank_own_keys_are_balanced():
+    """The bank's 15 own items put their key at each of the four choices 3 or 4 times."""
+    keys = [item["key"] for s in SECTIONS for item in _raw(s)["items"] if item["origin"] == "original"]
+    counts = sorted(keys.count(position) for position in (1, 2, 3, 4))
+    assert len(keys) == 15 and counts == [3, 4, 4, 4], keys
+
+
+@real_bank
+def test_course_bank_gives_no_item_away(tmp_path):
+    """9-3-x1 (LSTM(16) on 32 features: 3,136) once met a GRU item on the same setting whose
+    four-blocks distractor was 3,136; the linter finds such a pair when it is put back."""
+    from quizzes.lint import lint
+
+    bank_copy = tmp_path / "bank"
+    bank_copy.mkdir()
+    for s in SECTIONS:
+        (bank_copy / f"{s}.yaml").write_bytes((REAL_BANK / f"{s}.yaml").read_bytes())
+    assert [str(p) for p in lint(bank_copy, keras=False)] == []
+
+    def old_x2(d):
+        (x2,) = [item for item in d["items"] if item["id"] == "9-3-x2"]
+        for choice, text in zip(x2["choices"], ("2,304", "2,352", "2,400", "3,136")):
+            choice["text"] = {"ko": text, "en": text}
+        x2["key"] = 3
+    _edit(bank_copy, "9-3", old_x2)
+    problems = [str(p) for p in lint(bank_copy, keras=False)]
+    assert any(p.startswith("9-3-x2: distractor 4 (3,136) is the key of 9-3-x1") for p in problems), problems
+
+
+@real_bank
+def test_imdb_ids_are_described_as_keras_reserves_them():
+    """Keras reserves 0, 1, 2 and adds index_from=3 to word ranks: 3 is never used, nothing says 0~3 are reserved."""
+    text = (REAL_BANK / "9-2.yaml").read_text(encoding="utf-8")
+    assert "0~3" not in text and "0-3" not in text
+    (x1,) = [item for item in _raw("9-2")["items"] if item["id"] == "9-2-x1"]
+    assert "num_words=" in x1["stem"]["ko"] and "num_words=" in x1["stem"]["en"]
