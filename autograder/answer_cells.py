@@ -249,7 +249,8 @@ def grading_plan(nb, spec):
     cells = [c for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     position = {id(c): i for i, c in enumerate(nb.get("cells", []))}
     sources = [_source(c) for c in cells]
-    defines = [defined_functions(s) for s in sources]
+    tests = [_is_test_cell(c, spec) for c in cells]
+    defines = [set() if test else defined_functions(s) for s, test in zip(sources, tests)]
     graded = {}
     for function in spec.answer_ids:
         original = _original_answer_index(cells, function, spec)
@@ -271,7 +272,7 @@ def grading_plan(nb, spec):
         if i in labels:
             run.append((labels[i], sources[i]))
             continue
-        if _is_test_cell(cell, spec):
+        if tests[i]:
             continue
         if cell.get("id") in provided_ids:
             reason = f"{where}(노트북이 준 셀의 여러분 사본)은 채점 때 원본 노트북의 코드로 바뀌고, 원본에서도 import·함수 정의·상수만 실행됩니다"

@@ -9,7 +9,7 @@ FUNCTION = "bptt_gradients"
 MISTAKES = [
     Mistake("untransposed_recurrent_kernel", lecture_backprop.MESSAGE,
             lambda c: lecture_backprop.untransposed_recurrent_gradients(*c.args)),
-    Mistake("summed_not_mean", "손실은 배치의 평균입니다: 기울기를 배치 크기로 나누세요.",
+    Mistake("summed_not_mean", "손실은 배치의 평균입니다: 그레이디언트를 배치 크기로 나누세요.",
             lambda c: {k: v * len(c.args[0]) for k, v in reference.bptt_gradients(*c.args).items()}),
     Mistake("truncated", "이 함수는 모든 타임스텝을 거슬러 올라가는 전체 BPTT입니다 (마지막 몇 스텝만 쓰면 TBPTT).",
             lambda c: reference.tbptt_gradients(*c.args, truncate=1)),

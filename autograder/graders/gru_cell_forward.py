@@ -25,7 +25,7 @@ def _flipped_update(case):
 
 
 MISTAKES = [
-    Mistake("flipped_update", "업데이트 게이트의 방향이 반대입니다: Keras는 h = z * h_prev + (1 - z) * h_후보 "
+    Mistake("flipped_update", "업데이트 게이트의 방향이 반대입니다: 케라스는 h = z * h_prev + (1 - z) * h_후보 "
             "(z가 이전 상태를 유지하는 쪽)입니다.", _flipped_update),
     Mistake("reset_before", "reset_after=True이면 리셋 게이트 r을 순환 행렬곱 '뒤'에 곱합니다: "
             "r * (h_prev @ U_h + b_순환) (두 번째 절편 포함).",

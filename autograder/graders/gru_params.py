@@ -11,7 +11,7 @@ def _reset_after(case):
 
 
 MISTAKES = [
-    Mistake("no_second_bias", "reset_after=True(Keras 기본값)이면 GRU에는 절편이 두 벌 있습니다 (입력용과 순환용, 각 3 × units).",
+    Mistake("no_second_bias", "reset_after=True(케라스 기본값)이면 GRU에는 절편이 두 벌 있습니다 (입력용과 순환용, 각 3 × units).",
             lambda c: reference.gru_params(*c.args, reset_after=False) if _reset_after(c) else None),
     Mistake("extra_bias", "reset_after=False이면 절편은 한 벌(3 × units)뿐입니다.",
             lambda c: reference.gru_params(*c.args, reset_after=True) if not _reset_after(c) else None),

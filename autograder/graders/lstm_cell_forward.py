@@ -21,7 +21,7 @@ def _h_with(case, order=(0, 1, 2, 3), zero_bias=False):
 
 
 MISTAKES = [
-    Mistake("gate_order", "게이트 순서가 틀렸습니다: Keras LSTM의 가중치는 마지막 축을 따라 i(입력), f(삭제), c(셀 후보), o(출력) "
+    Mistake("gate_order", "게이트 순서가 틀렸습니다: 케라스 LSTM의 가중치는 마지막 축을 따라 i(입력), f(삭제), c(셀 후보), o(출력) "
             "순서로 놓여 있습니다.", lambda c: _h_with(c, order=(0, 1, 3, 2))),
     Mistake("forgot_bias", "절편(bias)을 더하지 않았습니다.", lambda c: _h_with(c, zero_bias=True)),
     Mistake("swapped_outputs", "(h, c) 순서로 반환해야 하는데 셀 상태 c를 첫 번째로 반환했습니다.",

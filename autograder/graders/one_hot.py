@@ -15,7 +15,7 @@ def _seq(case):
 MISTAKES = [
     Mistake("num_classes_off_by_one", "num_classes를 생략하면 클래스 개수는 최댓값 + 1입니다 (0도 한 클래스).",
             lambda c: reference.one_hot(_seq(c), int(_seq(c).max())) if c.kwargs.get("num_classes") is None else None),
-    Mistake("trailing_axis_kept", "Keras는 축이 2개 이상이고 마지막 축 길이가 1이면 그 축을 없앤 뒤 원-핫 인코딩합니다 "
+    Mistake("trailing_axis_kept", "케라스는 축이 2개 이상이고 마지막 축 길이가 1이면 그 축을 없앤 뒤 원-핫 인코딩합니다 "
             "((n, 1) → (n, 클래스 수)).",
             lambda c: np.eye(reference.one_hot(_seq(c), c.kwargs.get("num_classes")).shape[-1])[_seq(c)]
             if _seq(c).ndim > 1 and _seq(c).shape[-1] == 1 else None),
@@ -37,7 +37,7 @@ def cases(rng):
     return fixed + randomized
 
 
-DTYPE_MISTAKES = {"float32": Mistake("float32_dtype", "tf.keras 2의 to_categorical은 float32였지만 Keras 3은 "
+DTYPE_MISTAKES = {"float32": Mistake("float32_dtype", "tf.keras 2의 to_categorical은 float32였지만 케라스 3은 "
                                      "float64를 반환합니다.", None)}
 
 

@@ -9,7 +9,7 @@ FUNCTION = "one_hot_nbytes"
 HINTS = {"MemoryError": "배열을 실제로 만들지 말고 원소 개수 × 원소 하나의 바이트 수로 계산하세요."}
 
 MISTAKES = [
-    Mistake("float32_itemsize", "float64 원소 하나는 8바이트입니다 (4바이트는 float32). Keras 3의 to_categorical은 float64를 "
+    Mistake("float32_itemsize", "float64 원소 하나는 8바이트입니다 (4바이트는 float32). 케라스 3의 to_categorical은 float64를 "
             "반환합니다.", lambda c: reference.one_hot_nbytes(*c.args, **{**c.kwargs, "dtype": "float32"})
             if c.kwargs.get("dtype", "float64") == "float64" else None),
     Mistake("ignored_dtype", "dtype 인자의 원소 크기(itemsize)를 써야 합니다.",

@@ -6,7 +6,7 @@ from autograder.checks import check_shape
 FUNCTION = "one_hot_shape"
 
 MISTAKES = [
-    Mistake("trailing_axis_kept", "Keras는 축이 2개 이상이고 마지막 축 길이가 1이면 그 축을 없앱니다.",
+    Mistake("trailing_axis_kept", "케라스는 축이 2개 이상이고 마지막 축 길이가 1이면 그 축을 없앱니다.",
             lambda c: tuple(c.args[0]) + (c.args[1],)),
     Mistake("classes_only", "입력의 shape 뒤에 클래스 축이 붙습니다: seq_shape + (num_classes,).",
             lambda c: (c.args[1],)),

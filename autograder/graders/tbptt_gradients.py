@@ -13,7 +13,7 @@ MISTAKES = [
             lambda c: reference.bptt_gradients(*c.args)),
     Mistake("off_by_one", "거슬러 올라가는 타임스텝 수가 하나 다릅니다: 마지막 truncate개의 스텝(출력 직전 스텝 포함)입니다.",
             lambda c: reference.tbptt_gradients(*c.args, truncate=c.kwargs["truncate"] + 1)),
-    Mistake("summed_not_mean", "손실은 배치의 평균입니다: 기울기를 배치 크기로 나누세요.",
+    Mistake("summed_not_mean", "손실은 배치의 평균입니다: 그레이디언트를 배치 크기로 나누세요.",
             lambda c: {k: v * len(c.args[0]) for k, v in reference.tbptt_gradients(*c.args, **c.kwargs).items()}),
 ]
 

@@ -8,7 +8,7 @@ from autograder.settings import SOURCE_ROOT
 from helpers import RELEASE
 
 SOLUTION_BODY = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
-LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|autograder|from autograder|check\(")
+LEAK = re.compile(r"BEGIN SOLUTION|END SOLUTION|HIDDEN TESTS|autograder|from autograder|check\(|모범 답안|채점 기준|조교용")
 
 
 def _release_notebooks():
@@ -40,3 +40,10 @@ def test_no_solution_line_survives():
     release_lines = {ln.strip() for p in _release_notebooks() for c in nbformat.read(p, as_version=4).cells
                      for ln in c.source.splitlines()}
     assert not (_solution_lines() & release_lines)
+
+
+def test_rubrics_are_in_the_source_only():
+    """Each written answer's TA rubric (partial-credit levels) sits in its model answer, which the release replaces."""
+    written = [c for p in (SOURCE_ROOT / "ch09").glob("*.ipynb") for c in nbformat.read(p, as_version=4).cells
+               if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+    assert written and all("채점 기준 (조교용" in c.source and "0점" in c.source and "1점" in c.source for c in written)

@@ -1,0 +1,55 @@
+"""One term for each idea: docs/glossary.md is the source; notebooks and the graders' Korean
+feedback use its terms (the quiz bank is checked by its own owners)."""
+import ast
+import re
+
+import nbformat
+import pytest
+
+from autograder.settings import REPO_ROOT, SOURCE_ROOT
+
+GLOSSARY = REPO_ROOT / "docs" / "glossary.md"
+HANGUL = re.compile(r"[가-힣]")
+# notation the glossary's rules section forbids
+EXTRA = [r"실습 \d", r"h_\{-1\}", r"h_\(-1\)"]
+
+
+def avoided_terms():
+    """The "쓰지 않는 말" column of the glossary table."""
+    terms = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("쓰는 말", "---") and cells[1]:
+            terms += [t.strip() for t in cells[1].split(",") if t.strip()]
+    return terms
+
+
+def _patterns():
+    return [re.escape(t) for t in avoided_terms()] + EXTRA
+
+
+def test_glossary_lists_the_terms_of_issue_9():
+    assert {"Keras", "답 칸", "기울기", "편향"} <= set(avoided_terms())
+
+
+@pytest.mark.parametrize("path", sorted((SOURCE_ROOT / "ch09").glob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_use_the_glossary_terms(path):
+    found = [(c.get("id"), m.group(0)) for c in nbformat.read(path, as_version=4).cells
+             for p in _patterns() for m in re.finditer(p, c.source)]
+    assert not found
+
+
+def _korean_strings(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and HANGUL.search(n.value)]
+
+
+FEEDBACK_MODULES = sorted((REPO_ROOT / "autograder" / "graders").glob("*.py")) + [
+    REPO_ROOT / "autograder" / name for name in ("feedback.py", "answer_cells.py", "checks.py", "lecture_backprop.py")]
+
+
+@pytest.mark.parametrize("path", FEEDBACK_MODULES, ids=lambda p: p.name)
+def test_grader_feedback_uses_the_glossary_terms(path):
+    found = [(s[:60], p) for s in _korean_strings(path) for p in _patterns() if re.search(p, s)]
+    assert not found
