@@ -3,11 +3,12 @@
 #   bubblewrap     the student-code sandbox
 #   fonts-nanum    Korean font for the quiz PDFs; poppler-utils to check them (pdftotext/pdffonts)
 #   libpango*      WeasyPrint's text layout
+#   postgresql     the grading server's tests run once against a throwaway PostgreSQL cluster
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do
+for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
