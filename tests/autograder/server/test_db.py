@@ -153,3 +153,24 @@ def test_postgres_cluster_listens_on_loopback_only(postgres_url):
             assert connection.execute(text("SELECT current_user")).scalar() != "root"
     finally:
         db.dispose()
+
+
+def test_throwaway_postgres_is_removed_even_when_the_test_fails():
+    import glob
+    import socket
+
+    from sqlalchemy.engine import make_url
+
+    from pg_cluster import throwaway_postgres
+
+    before = set(glob.glob("/tmp/pg-throwaway-*"))
+    with pytest.raises(RuntimeError, match="the test failed"):
+        with throwaway_postgres("failing") as url:
+            port = make_url(url).port
+            folders = set(glob.glob("/tmp/pg-throwaway-*")) - before
+            assert len(folders) == 1
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()  # it was up
+            raise RuntimeError("the test failed")
+    assert set(glob.glob("/tmp/pg-throwaway-*")) - before == set()
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
