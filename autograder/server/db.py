@@ -30,12 +30,16 @@ def default_url(course_root):
 class Database:
     """An engine and a session factory for one database URL.
 
+    ``postgresql://...`` means ``postgresql+psycopg://...`` (psycopg 3 is the driver installed).
+
     ``session()`` is a context manager: commit when the block ends normally, rollback when it
     raises. Objects stay usable after the commit (``expire_on_commit=False``).
     """
 
     def __init__(self, url, **engine_options):
         self.url = make_url(url)
+        if self.url.drivername == "postgresql":  # the installed driver is psycopg 3, not SQLAlchemy's default psycopg2
+            self.url = self.url.set(drivername="postgresql+psycopg")
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             database = self.url.database

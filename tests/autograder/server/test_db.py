@@ -146,7 +146,7 @@ def test_immediate_sessions_on_sqlite_take_turns(tmp_path):
 
 
 def test_postgres_cluster_listens_on_loopback_only(postgres_url):
-    db = Database(postgres_url)
+    db = Database(postgres_url.replace("postgresql+psycopg://", "postgresql://"))  # psycopg 3 either way
     try:
         with db.engine.connect() as connection:
             assert connection.execute(text("SHOW listen_addresses")).scalar() == "127.0.0.1"
