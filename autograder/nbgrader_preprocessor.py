@@ -9,6 +9,7 @@ stderr output is ever written, so TensorFlow/Keras warnings cannot zero a correc
 
 Its traits (``c.SandboxedAutograde.timeout`` ...) are made from ``GradingSettings``.
 """
+import dataclasses
 from pathlib import Path
 
 import nbformat
@@ -46,10 +47,12 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
 
     def preprocess(self, nb, resources):
         """Grade; the result also goes to resources["nbgrader"]["result"]. A batch passes the
-        assignment spec in resources["nbgrader"]["assignment_spec"] (workers have no source folder)."""
+        assignment spec in resources["nbgrader"]["assignment_spec"] (workers have no source folder);
+        the server passes per-submission settings (seed, expected_values) in ...["settings"]."""
         info = resources["nbgrader"]
         assignment = info.get("assignment_spec") or Assignment.load(info["assignment"], self._source_root())
-        result = grade_notebook(nb, assignment, info["notebook"], self.settings())
+        settings = dataclasses.replace(self.settings(), **info.get("settings", {}))
+        result = grade_notebook(nb, assignment, info["notebook"], settings)
         info["result"] = result
         write_results(nb, result)
         self.log.info("Graded %s: %s / %s", info["notebook"], result["score"], result["max_score"])

@@ -13,11 +13,15 @@ import uuid
 from dataclasses import dataclass, field
 
 import nbformat
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.converters import Autograde
 from traitlets.utils.importstring import import_item
 
+from autograder.assignment import Assignment
 from autograder.errors import NotGradable
+from autograder.gradebook.course import CourseError
 from autograder.gradebook.preprocessors import ON_WORKER, ON_WRITER
+from autograder.gradebook.snapshot import AssignmentSnapshot
 
 
 def _class(item):
@@ -42,6 +46,18 @@ class NotebookPipeline:
     assignment: object
     permissions: int
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @classmethod
+    def for_assignment(cls, course, name):
+        """The pipeline of assignment ``name`` of an NbgraderCourse; CourseError when the gradebook
+        does not know the assignment (generate_assignment not run)."""
+        with Gradebook(course.db_url, course.course_id) as gb:
+            try:
+                snapshot = AssignmentSnapshot.read(gb, name)
+            except MissingEntry:
+                raise CourseError(f"과제 {name}가 성적부에 없습니다: 먼저 `nbgrader generate_assignment {name}`를 "
+                                  f"실행하세요 (assignment not in the gradebook)") from None
+        return cls.of_course(course, snapshot, Assignment.load(name, course.source_folder(name).parent))
 
     @classmethod
     def of_course(cls, course, snapshot, assignment):
@@ -77,18 +93,19 @@ def notebook_text(nb):
     return text if text.endswith("\n") else text + "\n"
 
 
-def autograde_notebook(raw, student, notebook, pipeline):
+def autograde_notebook(raw, student, notebook, pipeline, settings=None):
     """Grade one submitted notebook's bytes as nbgrader autograde would.
 
-    Returns (autograded notebook text, grading result dict); NotGradable with a one-line
-    reason when the bytes are not a readable notebook.
+    settings: GradingSettings fields to override for this notebook (the server's per-submission
+    seed and expected_values). Returns (autograded notebook text, grading result dict);
+    NotGradable with a one-line reason when the bytes are not a readable notebook.
     """
     try:
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
     except Exception as exc:  # not UTF-8, not JSON, not a notebook: nbformat raises many kinds
         raise NotGradable(f"not a readable notebook: {notebook}.ipynb ({type(exc).__name__})") from None
     sanitize, autograde = _instances(pipeline)
-    resources = resources_for(student, notebook, pipeline)
+    resources = resources_for(student, notebook, pipeline, settings=dict(settings or {}))
     for step in sanitize:
         nb, resources = step(nb, resources)
     nb = nbformat.reads(notebook_text(nb), as_version=4)  # nbgrader writes the sanitized file and reads it back

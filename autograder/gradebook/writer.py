@@ -11,11 +11,13 @@ notebook flagged for the instructor, the reason as the automatic comment of its 
 and the file copied as it was; the student's other notebooks are graded as usual.
 """
 import shutil
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 from nbgrader.utils import find_all_files
 
 from autograder.gradebook.pipeline import resources_for
@@ -58,6 +60,11 @@ class GradebookWriter:
     def write(self, student, outcomes):
         """Write one student's submission; ``outcomes``: {notebook name: NotebookOutcome} for the
         submitted notebooks of the assignment. NoNotebooks when there are none."""
+        with warnings.catch_warnings():  # nbgrader's own update_or_create_submission warns on every new row
+            warnings.filterwarnings("ignore", category=SAWarning)
+            self._write(student, outcomes)
+
+    def _write(self, student, outcomes):
         gb, a = self.gradebook, self.assignment
         src, dest = self.course.folder("submitted", student, a), self.course.folder("autograded", student, a)
         if dest.exists():

@@ -1,5 +1,7 @@
 """The sandbox hides the grading side and the deep-learning libraries; the wire carries only data."""
 import base64
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -64,3 +66,61 @@ def test_wire_refuses_object_arrays_and_bad_sizes():
     with pytest.raises(ValueError):
         wire.decode({"__nd__": ["<f8", [3], base64.b64encode(b"1234").decode()]})
     assert isinstance(wire.decode(wire.encode(object())), wire.Unsupported)
+
+
+def test_scratch_space_is_capped():
+    src = ("def f(mib):\n    with open('/tmp/big', 'wb') as out:\n        for _ in range(mib):\n"
+           "            out.write(b'0' * 2**20)\n    return mib\n")
+    with SandboxSession([("f", src)], GradingSettings(timeout=5, scratch_mb=8)) as session:
+        assert session.call("f", 4) == 4
+        with pytest.raises(StudentError) as err:
+            session.call("f", 20)
+    assert err.value.kind == "OSError" and "작업 공간 한도 8 MiB" in err.value.message
+
+
+def test_notebook_budget_ends_the_notebook_and_says_so():
+    src = "import time\ndef f():\n    time.sleep(0.8)\n    return 1\n"
+    started = time.monotonic()
+    with SandboxSession([("f", src)], GradingSettings(timeout=5, notebook_budget=2)) as session:
+        kinds = []
+        for _ in range(6):
+            try:
+                session.call("f")
+                kinds.append("ok")
+            except StudentError as err:
+                kinds.append(err.kind)
+                message = err.message
+    first = kinds.index("Budget")
+    assert kinds[0] == "ok" and set(kinds[first:]) == {"Budget"}, kinds  # once spent, nothing more runs
+    assert time.monotonic() - started < 2 + 3  # the budget, the kill's grace, the sandbox's exit
+    assert "채점 시간 한도 2초" in message
+
+
+def _processes_with(marker):
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker in cmdline.read_bytes():
+                found.append(cmdline.parent.name)
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.parametrize("isolation, escape", [("bwrap", True), ("process", False)])
+def test_nothing_the_student_starts_outlives_the_notebook(isolation, escape):
+    """bubblewrap's pid namespace takes everything down, even a process in a new session; the
+    weaker "process" isolation kills the sandbox's process group (a new session escapes it)."""
+    marker = f"{time.time_ns() % 10**6}.25"
+    src = (f"import subprocess\ndef f():\n    subprocess.Popen(['sleep', '{marker}'], start_new_session={escape})\n"
+           "    return 1\n")
+    with SandboxSession([("f", src)], GradingSettings(timeout=5, isolation=isolation)) as session:
+        assert session.call("f") == 1
+        assert _processes_with(f"sleep\0{marker}".encode())  # it did start
+    time.sleep(0.3)
+    assert not _processes_with(f"sleep\0{marker}".encode())
+
+
+def test_one_blas_thread_per_sandbox():
+    src = "import os\ndef f():\n    return [os.environ.get(k) for k in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')]\n"
+    assert _call(src) == ["1", "1", "1"]

@@ -1,0 +1,157 @@
+"""One class autograde run: plan -> Dask tasks -> the one writer, student by student -> summary.
+
+Results come back as they finish; a student is written (gradebook rows, autograded/ files, late
+penalty) as soon as all their notebooks are back, then recorded in the ledger. A notebook whose
+task fails for a reason outside the student's code (the grader, a worker dying repeatedly) is
+recorded as a failure with its reason and the batch goes on.
+"""
+import dataclasses
+import json
+import time
+
+from distributed import as_completed
+
+from autograder.batch.ledger import Ledger
+from autograder.batch.plan import grader_version, plan
+from autograder.gradebook.course import CourseError
+from autograder.gradebook.pipeline import NotebookPipeline
+from autograder.gradebook.writer import GradebookWriter, NotebookOutcome
+from autograder.workers.cluster import open_cluster, task_resources
+from autograder.workers.tasks import grade_task
+
+
+class BatchError(Exception):
+    """The batch itself cannot run (a one-line reason): no such assignment, no cluster, ..."""
+
+
+@dataclasses.dataclass
+class NotebookReport:
+    """One notebook's line in the summary."""
+
+    status: str               # "graded" | "unreadable" | "error" | "missing"
+    score: float | None = None
+    max_score: float | None = None
+    reason: str | None = None
+    mistakes: dict = dataclasses.field(default_factory=dict)   # {function: [mistake keys]}
+    device: str | None = None
+    backend: str | None = None
+    seconds: float | None = None       # the task's time on its worker
+    worker: str | None = None          # host:pid of the worker
+    rss_mb: float | None = None        # that worker's peak resident memory so far
+
+
+@dataclasses.dataclass
+class BatchResult:
+    assignment: str
+    notebooks: list                      # the assignment's notebook names
+    reports: dict                        # {student: {notebook: NotebookReport}}, skipped students' from the ledger
+    skipped: list                        # students unchanged since their last grading
+    failures: list                       # [(student, notebook or None, reason)]
+    wall_seconds: float
+    workers: int
+
+    @property
+    def ok(self):
+        """Every readable submission graded (unreadable files are the student's, not the batch's)."""
+        return not any(r.status == "error" for s in self.reports.values() for r in s.values()) and \
+            not any(nb is None for _, nb, _ in self.failures)
+
+
+def _report(outcome):
+    if outcome["status"] != "graded":
+        return NotebookReport(outcome["status"], 0.0, None, outcome["reason"],
+                              device=outcome.get("device"), backend=outcome.get("backend"))
+    result = outcome["result"]
+    mistakes = {p["function"]: p["mistakes"] for p in result["parts"] if p.get("mistakes")}
+    return NotebookReport("graded", result["score"], result["max_score"], None, mistakes, outcome["device"],
+                          outcome["backend"], outcome["seconds"], outcome["worker"], outcome["rss_mb"])
+
+
+def _settings_text(pipeline):
+    return json.dumps({k: repr(v) for k, v in sorted(pipeline.config.get("SandboxedAutograde", {}).items())})
+
+
+def run_batch(course, assignment, cluster, students=None, force=False, progress=None):
+    """Grade ``assignment`` for the course's submitted students; returns a BatchResult.
+
+    progress(done, total, student) is called after each student is written.
+    BatchError when the batch cannot run.
+    """
+    started = time.perf_counter()
+    try:
+        pipeline = NotebookPipeline.for_assignment(course, assignment)
+    except CourseError as exc:
+        raise BatchError(str(exc)) from None
+    version = grader_version(course, assignment, _settings_text(pipeline))
+    ledger = Ledger(course.root)
+    try:
+        submissions = plan(course, assignment, students)
+        todo = [s for s in submissions if force or not ledger.is_current(assignment, s, version)]
+        skipped = [s.student for s in submissions if s not in todo]
+        result = BatchResult(assignment, sorted(pipeline.snapshot.notebooks), {}, skipped, [], 0.0, 0)
+        earlier = ledger.notebooks(assignment)
+        result.reports.update({s: {n: NotebookReport(**r) for n, r in earlier[s].items()} for s in skipped})
+        if todo:
+            _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress)
+    finally:
+        ledger.close()
+    result.wall_seconds = time.perf_counter() - started
+    return result
+
+
+def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress):
+    with open_cluster(cluster) as client, GradebookWriter(course, pipeline) as writer:
+        result.workers = len(client.scheduler_info()["workers"])
+        resources = task_resources(client, cluster.device)
+        shared = client.scatter(pipeline, broadcast=True)
+        owner, pending, outcomes = {}, {}, {}
+        futures = []
+        for submission in todo:
+            pending[submission.student] = set(submission.notebooks)
+            outcomes[submission.student] = {}
+            for name, path in submission.notebooks.items():
+                future = client.submit(grade_task, path.read_bytes(), submission.student, name, shared,
+                                       resources=resources, pure=False, key=f"grade-{submission.student}-{name}-{version}")
+                owner[future.key] = (submission, name)
+                futures.append(future)
+        for submission in todo:
+            if not submission.notebooks:
+                _write(writer, ledger, assignment, submission, {}, version, result)
+                if progress:
+                    progress(len(result.reports) - len(result.skipped), len(todo), submission.student)
+        for future in as_completed(futures):
+            submission, name = owner[future.key]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the worker died on it repeatedly
+                outcome = {"status": "error", "reason": f"채점 작업 실패 (task failed) {type(exc).__name__}: {exc}"[:500]}
+            future.release()
+            outcomes[submission.student][name] = outcome
+            pending[submission.student].discard(name)
+            if not pending[submission.student]:
+                _write(writer, ledger, assignment, submission, outcomes.pop(submission.student), version, result)
+                if progress:
+                    progress(len(result.reports) - len(result.skipped), len(todo), submission.student)
+
+
+def _write(writer, ledger, assignment, submission, outcomes, version, result):
+    reports = {name: _report(o) for name, o in outcomes.items()}
+    for name, report in reports.items():
+        if report.status != "graded":
+            result.failures.append((submission.student, name, report.reason))
+    errors = [n for n, r in reports.items() if r.status == "error"]
+    written = {name: NotebookOutcome(name, o.get("autograded"), o.get("reason"))
+               for name, o in outcomes.items() if o["status"] != "error"}
+    try:
+        writer.write(submission.student, written)
+    except Exception as exc:  # noqa: BLE001 - one submission's write never stops the batch
+        writer.gradebook.db.rollback()
+        result.failures.append((submission.student, None, f"성적부 기록 실패 (not written) {type(exc).__name__}: {exc}"))
+        result.reports[submission.student] = reports
+        return
+    for name in result.notebooks:
+        if name not in reports:
+            reports[name] = NotebookReport("missing", 0.0, None, "제출하지 않음 (not submitted)")
+    result.reports[submission.student] = reports
+    if not errors:  # a notebook the grader failed on is retried by the next run
+        ledger.record(assignment, submission, version, {n: dataclasses.asdict(r) for n, r in reports.items()})

@@ -1,0 +1,83 @@
+"""The end of a class autograde run: students x notebooks, failures with reasons, common mistakes.
+
+Printed for the instructor and written beside the course (``autograde-reports/<assignment>/``):
+  scores.csv     student, notebook, status, score, max_score, device, backend (one row each)
+  failures.csv   student, notebook, reason
+  mistakes.csv   function, mistake, students (how many students made it), most common first
+  summary.json   all of the above, with the run's wall time and worker count
+"""
+import csv
+import json
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+REPORTS = "autograde-reports"
+
+
+def mistake_counts(reports):
+    """Counter {(function, mistake key): number of students whose feedback named it}."""
+    counts = Counter()
+    for notebooks in reports.values():
+        seen = {(f, m) for r in notebooks.values() for f, keys in r.mistakes.items() for m in keys}
+        counts.update(seen)
+    return counts
+
+
+def _cell(report):
+    if report is None:
+        return "·"
+    if report.status == "graded":
+        return f"{report.score:g}/{report.max_score:g}"
+    return {"unreadable": "읽기실패", "error": "오류", "missing": "미제출"}[report.status]
+
+
+def format_table(result, top=5):
+    """The printed summary (Korean headings)."""
+    names = result.notebooks
+    width = max([len(s) for s in result.reports] + [8]) + 2
+    lines = [f"{'학생':<{width}}" + "".join(f"{n[:22]:>24}" for n in names)]
+    for student in sorted(result.reports):
+        row = result.reports[student]
+        lines.append(f"{student:<{width}}" + "".join(f"{_cell(row.get(n)):>24}" for n in names))
+    graded = sum(r.status == "graded" for s, nbs in result.reports.items() if s not in result.skipped
+                 for r in nbs.values())
+    lines.append(f"\n이번에 채점 {len(result.reports) - len(result.skipped)}명 ({graded}개 노트북), "
+                 f"제출물이 그대로여서 건너뜀 {len(result.skipped)}명 (표에는 이전 결과), "
+                 f"워커 {result.workers}개, {result.wall_seconds:.1f}초")
+    if result.failures:
+        lines.append(f"\n실패 {len(result.failures)}건:")
+        lines += [f"  {s} / {nb or '(제출물 전체)'}: {reason}" for s, nb, reason in result.failures]
+    counts = mistake_counts(result.reports)
+    if counts:
+        lines.append(f"\n가장 흔한 실수 (학생 수):")
+        lines += [f"  {n:>3}명  {f}: {m}" for (f, m), n in counts.most_common(top)]
+    return "\n".join(lines)
+
+
+def write_reports(result, course_root):
+    """Write the CSV/JSON reports; returns their folder."""
+    folder = Path(course_root) / REPORTS / result.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "scores.csv", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["student", "notebook", "status", "score", "max_score", "device", "backend"])
+        for student in sorted(result.reports):
+            for name, r in sorted(result.reports[student].items()):
+                out.writerow([student, name, r.status, r.score, r.max_score, r.device, r.backend])
+    with open(folder / "failures.csv", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["student", "notebook", "reason"])
+        out.writerows(result.failures)
+    counts = mistake_counts(result.reports)
+    with open(folder / "mistakes.csv", "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["function", "mistake", "students"])
+        out.writerows([f, m, n] for (f, m), n in counts.most_common())
+    summary = {"assignment": result.assignment, "wall_seconds": round(result.wall_seconds, 2),
+               "workers": result.workers, "skipped": result.skipped,
+               "students": {s: {n: asdict(r) for n, r in nbs.items()} for s, nbs in result.reports.items()},
+               "failures": [{"student": s, "notebook": nb, "reason": why} for s, nb, why in result.failures],
+               "mistakes": [{"function": f, "mistake": m, "students": n} for (f, m), n in counts.most_common()]}
+    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return folder

@@ -1,0 +1,68 @@
+"""Opening the Dask cluster that grades: an embedded LocalCluster, or a running scheduler.
+
+A LocalCluster has ``workers`` processes of one thread each (the sandbox itself is one more
+process per notebook, with one BLAS thread). With ``--scheduler`` the work goes to workers
+started elsewhere with ``dask worker tcp://HOST:PORT`` on machines that have this project
+installed; a GPU machine's worker declares ``--resources GPU=1``. Every worker gets the
+GradingWorker plugin (Keras imported once per worker).
+"""
+import logging
+import os
+from contextlib import contextmanager
+
+from distributed import Client, LocalCluster
+
+from autograder.workers.worker import GradingWorker
+
+GPU = "GPU"
+
+
+class ClusterError(Exception):
+    """The cluster cannot be opened or cannot serve the requested device (a one-line reason)."""
+
+
+def machine_has_gpu():
+    """An NVIDIA GPU visible on this machine (its device nodes), without importing a framework."""
+    return os.path.exists("/dev/nvidiactl") or os.path.exists("/dev/nvidia0")
+
+
+@contextmanager
+def open_cluster(settings):
+    """A Client for ``settings`` (ClusterSettings) with warm workers; closes what it started."""
+    cluster = None
+    try:
+        if settings.scheduler:
+            try:
+                client = Client(settings.scheduler, timeout="15s")
+            except OSError as exc:
+                raise ClusterError(f"Dask 스케줄러 {settings.scheduler}에 연결할 수 없습니다 "
+                                   f"(cannot reach the scheduler: {exc})") from None
+        else:
+            gpu = settings.device == "gpu" or (settings.device == "auto" and machine_has_gpu())
+            if settings.device == "gpu" and not machine_has_gpu():
+                raise ClusterError("--device gpu: 이 컴퓨터에 GPU가 없습니다 (no GPU on this machine)")
+            env = {} if gpu else {"CUDA_VISIBLE_DEVICES": ""}
+            cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True,
+                                   resources={GPU: 1} if gpu else None, dashboard_address=":0",
+                                   silence_logs=logging.CRITICAL, env={**env, "TF_FORCE_GPU_ALLOW_GROWTH": "true"})
+            client = Client(cluster)
+        try:
+            client.register_plugin(GradingWorker())
+            yield client
+        finally:
+            client.close()
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def task_resources(client, device):
+    """The resources a grading task asks for: {"GPU": 1} on GPU workers, None for any worker.
+
+    "auto" picks GPU workers when some worker declares a GPU; "gpu" requires one (ClusterError).
+    """
+    declared = any(GPU in (w.get("resources") or {}) for w in client.scheduler_info()["workers"].values())
+    if device == "gpu" and not declared:
+        raise ClusterError("--device gpu: GPU 자원을 선언한 워커가 없습니다 "
+                           "(no worker declares a GPU: start workers with `dask worker ... --resources GPU=1`)")
+    return {GPU: 1} if device != "cpu" and declared else None

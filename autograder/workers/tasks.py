@@ -1,0 +1,35 @@
+"""The task a Dask worker runs: one submitted notebook through the course's autograde pipeline.
+
+Nothing the student's code does can make the task fail: errors in it are part of the result.
+An outcome is a plain dict:
+  {"status": "graded", "autograded": text, "result": {...}, "device", "backend", "worker", "seconds", "rss_mb"}
+  {"status": "unreadable", "reason": one line}           (the file is not a readable notebook)
+  {"status": "error", "reason": one line, ...}           (a fault of the grader, not of the student)
+"""
+import os
+import resource
+import socket
+import time
+
+from autograder.errors import NotGradable
+from autograder.gradebook.pipeline import autograde_notebook
+from autograder.workers.worker import device_info
+
+
+def grade_task(raw, student, notebook, pipeline, settings=None):
+    """settings: GradingSettings overrides for this notebook (e.g. {"seed": 7, "expected_values": "public"})."""
+    started = time.perf_counter()
+    where = {"worker": f"{socket.gethostname()}:{os.getpid()}", **device_info()}
+    try:
+        text, result = autograde_notebook(raw, student, notebook, pipeline, settings)
+    except NotGradable as exc:
+        return {"status": "unreadable", "reason": str(exc), **where}
+    except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never hidden or fatal
+        return {"status": "error", "reason": f"채점기 오류 (grader error) {type(exc).__name__}: {exc}"[:500], **where}
+    return {"status": "graded", "autograded": text, "result": result,
+            "seconds": round(time.perf_counter() - started, 4), "rss_mb": _peak_rss_mb(), **where}
+
+
+def _peak_rss_mb():
+    """Peak resident memory of this worker process so far (MiB; the sandboxes are separate processes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

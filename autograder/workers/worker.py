@@ -1,0 +1,41 @@
+"""What a grading worker pays once: importing Keras, setting up the backend, finding its device."""
+from distributed import WorkerPlugin
+
+_DEVICE = {}
+
+
+def device_info():
+    """{"device": "cpu" | "gpu (...)", "backend": "tensorflow" | "jax" | ..., "keras": version} of this process.
+
+    Imports Keras and configures the backend the first time (then cached).
+    """
+    if not _DEVICE:
+        from reference import configure_backend
+
+        backend = configure_backend()
+        import keras
+
+        device = "cpu"
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpus = tf.config.list_logical_devices("GPU")
+            device = f"gpu ({gpus[0].name})" if gpus else "cpu"
+        elif backend == "jax":
+            import jax
+
+            first = jax.devices()[0]
+            device = f"gpu ({first.device_kind})" if first.platform == "gpu" else "cpu"
+        _DEVICE.update(device=device, backend=backend, keras=keras.__version__)
+    return dict(_DEVICE)
+
+
+class GradingWorker(WorkerPlugin):
+    """Registered on every worker: warms it up before the first notebook arrives."""
+
+    name = "rnn-ch09-grading"
+
+    def setup(self, worker):
+        import autograder.grade  # noqa: F401  (the graders' imports: pytest, numpy, nbformat)
+
+        device_info()

@@ -1,0 +1,229 @@
+"""Grading a class: stock nbgrader vs this project's nbgrader path vs the class autograder on Dask.
+
+A synthetic class (samples.classroom: ~60% correct, 25% typical mistakes, 10% untouched, 5%
+hostile or broken) of --students students x the four ch09 notebooks, on this machine, in one run:
+  stock      nbgrader autograde with nbgrader's own Execute (hidden tests run in the kernel),
+             on the first --stock-sample students
+  nbgrader   nbgrader autograde with this project's config (SandboxedAutograde), --nbgrader-sample students
+  batch xN   python -m autograder autograde --workers N --force, on all students (fresh course copies)
+  feedback   nbgrader generate_feedback for the whole class (reported apart)
+Per-notebook breakdown of one worker's work (sandbox start + answer cells, calls, graders and
+references, nbgrader's pipeline) and the floor (sandbox start, cells, the same calls answered,
+nothing else) are measured in this process on a sample of notebooks.
+All runs use a per-call limit of --timeout seconds (the hostile answers loop until it).
+Prints a table and writes benchmarks/results/autograde.json.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder.settings import REPO_ROOT
+from samples.classroom import write_class
+from samples.course import make_course, nbgrader
+
+RESULTS = REPO_ROOT / "benchmarks" / "results"
+ASSIGNMENT = "ch09"
+STOCK_CONFIG = '''
+# stock nbgrader: its own Execute runs every cell, hidden tests included, in a kernel
+from nbgrader.preprocessors import Execute
+c.Autograde.autograde_preprocessors = [Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+c.Execute.timeout = {timeout}
+'''
+
+
+def _course(root, students, pristine):
+    """A copy of the pristine course holding only ``students``' submissions."""
+    shutil.copytree(pristine, root, ignore=shutil.ignore_patterns("submitted"))
+    for student in students:
+        shutil.copytree(pristine / "submitted" / student, root / "submitted" / student)
+    return root
+
+
+def _timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def _batch(course, workers, env):
+    proc = subprocess.run([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
+                           "--workers", str(workers), "--force"], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"batch failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads((course / "autograde-reports" / ASSIGNMENT / "summary.json").read_text())
+
+
+def _percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def breakdown(course, sample):
+    """Mean seconds per notebook of each part of a worker's work, the floor, and calls per notebook.
+
+    Times the sandbox's start (with the answer cells) and its calls by wrapping them in this
+    process, for measurement only; the floor replays the same calls in a fresh sandbox.
+    """
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    import autograder.nbgrader_preprocessor as preprocessor
+    from autograder.answer_cells import grading_plan
+    from autograder.assignment import Assignment
+    from autograder.gradebook.course import NbgraderCourse
+    from autograder.gradebook.pipeline import NotebookPipeline, autograde_notebook
+    from autograder.gradebook.snapshot import AssignmentSnapshot
+    from autograder.sandbox.session import SandboxSession
+    from autograder.settings import GradingSettings
+
+    nbc = NbgraderCourse(course)
+    with Gradebook(nbc.db_url, nbc.course_id) as gb:
+        snapshot = AssignmentSnapshot.read(gb, ASSIGNMENT)
+    assignment = Assignment.load(ASSIGNMENT, nbc.source_folder(ASSIGNMENT).parent)
+    pipeline = NotebookPipeline.of_course(nbc, snapshot, assignment)
+    spent = dict.fromkeys(("start", "calls", "grade", "total"), 0.0)
+    made = []
+    spawn, call, grade = SandboxSession._spawn, SandboxSession.call, preprocessor.grade_notebook
+
+    def timing(key, fn, record=False):
+        def wrapped(*args, **kwargs):
+            if record:
+                made[-1].append((args[1], args[2:], kwargs))  # (self, function, *args)
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[key] += time.perf_counter() - t
+        return wrapped
+
+    SandboxSession._spawn, SandboxSession.call = timing("start", spawn), timing("calls", call, record=True)
+    preprocessor.grade_notebook = timing("grade", grade)
+    try:
+        for path in sample:  # warm-up: Keras imported, references memoized, as on a worker
+            autograde_notebook(path.read_bytes(), path.parent.parent.name, path.stem, pipeline)
+        spent.update(dict.fromkeys(spent, 0.0))
+        for path in sample:
+            made.append([])
+            t = time.perf_counter()
+            autograde_notebook(path.read_bytes(), path.parent.parent.name, path.stem, pipeline)
+            spent["total"] += time.perf_counter() - t
+    finally:
+        SandboxSession._spawn, SandboxSession.call, preprocessor.grade_notebook = spawn, call, grade
+    n = len(sample)
+    parts = {"sandbox start + answer cells": spent["start"] / n, "calls into the sandbox": spent["calls"] / n,
+             "graders, references, comparisons": (spent["grade"] - spent["start"] - spent["calls"]) / n,
+             "nbgrader pipeline (sanitize, metadata checks, outputs)": (spent["total"] - spent["grade"]) / n,
+             "worker total": spent["total"] / n}
+    floor = []
+    for path, calls in zip(sample, made):
+        nb = nbformat.read(path, as_version=4)
+        cells = grading_plan(nb, assignment.spec_for(path.name)).cells
+        t = time.perf_counter()
+        with SandboxSession(cells, GradingSettings()) as session:
+            for fn, args, kwargs in calls:
+                try:
+                    session.call(fn, *args, **kwargs)
+                except Exception:  # noqa: BLE001 - a failing answer costs what it costs
+                    pass
+        floor.append(time.perf_counter() - t)
+    return parts, sum(floor) / n, sum(len(c) for c in made) / n
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=200)
+    parser.add_argument("--stock-sample", type=int, default=10)
+    parser.add_argument("--nbgrader-sample", type=int, default=20)
+    parser.add_argument("--workers", default="1,2", help="comma list of batch worker counts")
+    parser.add_argument("--timeout", type=float, default=2.0, help="per-call limit (s) in every run")
+    args = parser.parse_args(argv)
+    env = {**os.environ, "AUTOGRADER_TIMEOUT": str(args.timeout)}
+    os.environ["AUTOGRADER_TIMEOUT"] = str(args.timeout)
+    rows, extra = [], {}
+    with tempfile.TemporaryDirectory(prefix="autograde-bench-") as tmp:
+        tmp = Path(tmp)
+        pristine = make_course(tmp / "pristine")
+        nbgrader(pristine, "generate_assignment", ASSIGNMENT, "--force")
+        kinds = write_class(pristine, args.students)
+        students = sorted(kinds)
+        n_nb = lambda ss: sum(len(list((pristine / "submitted" / s / ASSIGNMENT).glob("*.ipynb"))) for s in ss)  # noqa: E731
+
+        stock = _course(tmp / "stock", students[:args.stock_sample], pristine)
+        with open(stock / "nbgrader_config.py", "a", encoding="utf-8") as f:
+            f.write(STOCK_CONFIG.format(timeout=max(30, int(args.timeout))))
+        seconds, _ = _timed(lambda: nbgrader(stock, "autograde", ASSIGNMENT, "--create", "--force"))
+        rows.append(("stock nbgrader (Execute)", args.stock_sample, n_nb(students[:args.stock_sample]), seconds, None))
+
+        ours = _course(tmp / "nbgrader", students[:args.nbgrader_sample], pristine)
+        seconds, _ = _timed(lambda: nbgrader(ours, "autograde", ASSIGNMENT, "--create", "--force"))
+        rows.append(("nbgrader + SandboxedAutograde", args.nbgrader_sample, n_nb(students[:args.nbgrader_sample]),
+                     seconds, None))
+
+        for workers in [int(w) for w in args.workers.split(",")]:
+            course = _course(tmp / f"batch{workers}", students, pristine)
+            seconds, summary = _timed(lambda: _batch(course, workers, env))
+            rows.append((f"class autograder, {workers} worker(s)", len(students), n_nb(students), seconds, summary))
+            extra["last_batch_course"] = course
+        course = extra.pop("last_batch_course")
+        from autograder.gradebook.course import NbgraderCourse
+        from autograder.gradebook.feedback import generate_feedback
+        feedback_s, _ = _timed(lambda: generate_feedback(NbgraderCourse(course), ASSIGNMENT, students))
+        sample = [p for s in students[:12] if kinds[s] in ("correct", "mistakes")
+                  for p in sorted((course / "submitted" / s / ASSIGNMENT).glob("*.ipynb"))][:24]
+        parts, floor, calls_per_nb = breakdown(course, sample)
+
+    stock_per_nb = rows[0][3] / rows[0][2]
+    ours_per_nb = rows[1][3] / rows[1][2]
+    table = []
+    print(f"{'run':<34}{'students':>9}{'notebooks':>10}{'wall s':>9}{'s/notebook':>11}{'vs ours':>9}{'vs stock':>9}"
+          f"{'p50 s':>7}{'p95 s':>7}{'peak MiB/worker':>16}")
+    for name, n_students, notebooks, seconds, summary in rows:
+        per_nb = seconds / notebooks
+        row = {"run": name, "students": n_students, "notebooks": notebooks, "wall_s": round(seconds, 2),
+               "per_notebook_s": round(per_nb, 4), "speedup_vs_project_nbgrader": round(ours_per_nb / per_nb, 1),
+               "speedup_vs_stock": round(stock_per_nb / per_nb, 1)}
+        if summary:
+            reports = [r for nbs in summary["students"].values() for r in nbs.values() if r["status"] == "graded"]
+            task = [r["seconds"] for r in reports]
+            peak = {}
+            for r in reports:
+                peak[r["worker"]] = max(peak.get(r["worker"], 0), r["rss_mb"] or 0)
+            row.update(task_p50_s=round(_percentile(task, 0.5), 3), task_p95_s=round(_percentile(task, 0.95), 3),
+                       peak_rss_mb_per_worker=sorted(peak.values()), failures=len(summary["failures"]),
+                       device=reports[0]["device"], backend=reports[0]["backend"])
+        table.append(row)
+        print(f"{name:<34}{n_students:>9}{notebooks:>10}{seconds:>9.1f}{per_nb:>11.3f}{row['speedup_vs_project_nbgrader']:>9}"
+              f"{row['speedup_vs_stock']:>9}{row.get('task_p50_s', ''):>7}{row.get('task_p95_s', ''):>7}"
+              f"{str(row.get('peak_rss_mb_per_worker', '')):>16}")
+    batches = [r for r in table if "peak_rss_mb_per_worker" in r]
+    scaling = batches[0]["wall_s"] / batches[-1]["wall_s"] if len(batches) > 1 else None
+    print(f"\nfeedback HTML for {len(students)} students (apart): {feedback_s:.1f} s")
+    if scaling:
+        print(f"1 -> {len(batches[-1]['peak_rss_mb_per_worker'])} workers: {scaling:.2f}x")
+    print("\nper notebook on one worker (mean over a sample of correct and typical-mistake notebooks):")
+    for part, seconds in parts.items():
+        print(f"  {part:<56}{seconds * 1000:>8.1f} ms")
+    cores = os.cpu_count()
+    print(f"  floor (sandbox start, answer cells, {calls_per_nb:.0f} calls answered){'':<11}{floor * 1000:>8.1f} ms"
+          f"  -> {len(students) * 4} notebooks on {cores} cores >= {floor * len(students) * 4 / cores:.0f} s")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / "autograde.json"
+    out.write_text(json.dumps({"machine": platform.platform(), "cpus": cores, "timeout_s": args.timeout,
+                               "rows": table, "feedback_s": round(feedback_s, 2), "scaling_1_to_n": scaling,
+                               "breakdown_ms": {k: round(v * 1000, 1) for k, v in parts.items()},
+                               "floor_ms": round(floor * 1000, 1), "calls_per_notebook": calls_per_nb},
+                              indent=1, ensure_ascii=False))
+    print(f"\nwritten: {out}")
+
+
+if __name__ == "__main__":
+    main()
