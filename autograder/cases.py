@@ -46,6 +46,23 @@ def _short(value, limit=80):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
+                and a.shape == b.shape and np.array_equal(a, b))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def same_case(a, b):
+    """True when two cases call the function identically (label, arguments, weight, expected error)."""
+    return (a.label, a.weight, a.raises) == (b.label, b.weight, b.raises) and _same(a.args, b.args) \
+        and _same(a.kwargs, b.kwargs)
+
+
 def case_rng(function, seed=0):
     """The random generator for a function's random cases: the same for every grading run."""
     return np.random.default_rng(zlib.crc32(f"{seed}:{function}".encode()))

@@ -16,11 +16,29 @@ NOT_AN_ANSWER = {"Timeout", "Crash", "Skipped", "NotImplementedError", "NameErro
 
 
 class CaseFailed(AssertionError):
-    """A case the student's output did not pass; ``str()`` is the Korean explanation."""
+    """A case the student's output did not pass.
 
-    def __init__(self, message, mistake=None):
+    message: what is wrong, in Korean, never the expected value itself; expected / submitted:
+    the values as text, shown as "기대값:" / "제출값:" lines (the expected one only where the
+    feedback may reveal it: see ``text``); mistake: the known-mistake key the output matched,
+    advice: that mistake's explanation.
+    """
+
+    def __init__(self, message, mistake=None, expected=None, submitted=None, advice=None):
         super().__init__(message)
-        self.message, self.mistake = message, mistake
+        self.message, self.mistake, self.advice = message, mistake, advice
+        self.expected, self.submitted = expected, submitted
+
+    def text(self, reveal=True):
+        """The Korean explanation; ``reveal=False`` leaves out the expected value."""
+        lines = [self.message]
+        if self.expected is not None and reveal:
+            lines.append(f"기대값: {self.expected}")
+        if self.submitted is not None:
+            lines.append(f"제출값: {self.submitted}")
+        if self.advice:
+            lines.append(f"→ 흔한 실수: {self.advice}")
+        return "\n".join(lines)
 
 
 def _fmt(value):
@@ -76,11 +94,11 @@ def diagnose(got, case, mistakes):
     return None
 
 
-def fail(message, got, case, mistakes):
+def fail(message, got, case, mistakes, expected=None, submitted=None):
+    """Raise CaseFailed, naming the known mistake the output matches, if any."""
     mistake = diagnose(got, case, mistakes)
-    if mistake is not None:
-        message += f"\n→ 흔한 실수: {mistake.message}"
-    raise CaseFailed(message, mistake.key if mistake else None)
+    raise CaseFailed(message, mistake.key if mistake else None, expected, submitted,
+                     mistake.message if mistake else None)
 
 
 def _array_or_fail(got, want, case, mistakes, what="반환값"):
@@ -97,13 +115,11 @@ def check_exact_array(got, want, case, mistakes=(), dtype=None, dtype_mistakes=N
     """
     arr = _array_or_fail(got, want, case, mistakes)
     if not np.array_equal(arr, want):
-        fail(f"값이 다릅니다.\n기대값: {_fmt(want)}\n제출값: {_fmt(arr)}", arr, case, mistakes)
+        fail("값이 다릅니다.", arr, case, mistakes, _fmt(want), _fmt(arr))
     if dtype is not None and arr.dtype != np.dtype(dtype):
-        message = f"값은 맞지만 dtype이 {np.dtype(dtype)}이어야 하는데 {arr.dtype}입니다."
         mistake = (dtype_mistakes or {}).get(arr.dtype.name)
-        if mistake is not None:
-            message += f"\n→ 흔한 실수: {mistake.message}"
-        raise CaseFailed(message, mistake.key if mistake else None)
+        raise CaseFailed(f"값은 맞지만 dtype이 {np.dtype(dtype)}이어야 하는데 {arr.dtype}입니다.",
+                         mistake.key if mistake else None, advice=mistake.message if mistake else None)
 
 
 def check_close(got, want, case, mistakes=(), what="반환값"):
@@ -114,8 +130,7 @@ def check_close(got, want, case, mistakes=(), what="반환값"):
     rtol = RTOL.get(arr.dtype, RTOL[np.dtype("float32")])
     err = relative_error(arr, want)
     if not err <= rtol:  # also catches NaN
-        fail(f"{what}의 최대 상대 오차 {err:.2e} (허용 {rtol:.0e}).\n기대값: {_fmt(want)}\n제출값: {_fmt(arr)}",
-             arr, case, mistakes)
+        fail(f"{what}의 최대 상대 오차 {err:.2e} (허용 {rtol:.0e}).", arr, case, mistakes, _fmt(want), _fmt(arr))
 
 
 def check_int(got, want, case, mistakes=()):
@@ -125,18 +140,18 @@ def check_int(got, want, case, mistakes=()):
     if isinstance(got, bool) or not isinstance(got, int):
         if isinstance(got, float) and got == want:
             raise CaseFailed(f"값({got})은 맞지만 정수(int)로 반환해야 합니다.")
-        fail(f"정수 {want:,}이어야 하는데 {got!r}입니다.", got, case, mistakes)
+        fail("정수(int)를 반환해야 합니다.", got, case, mistakes, f"{want:,}", repr(got))
     if got != want:
-        fail(f"기대값 {want:,}, 제출값 {got:,}.", got, case, mistakes)
+        fail("값이 다릅니다.", got, case, mistakes, f"{want:,}", f"{got:,}")
 
 
 def check_shape(got, want, case, mistakes=()):
     """A shape: a tuple of ints equal to ``want``."""
     ok = isinstance(got, tuple) and all(isinstance(d, int) and not isinstance(d, bool) for d in got)
     if not ok:
-        fail(f"shape은 정수들의 튜플이어야 합니다. 기대값 {want}, 제출값 {got!r}.", got, case, mistakes)
+        fail("shape은 정수들의 튜플이어야 합니다.", got, case, mistakes, str(tuple(want)), repr(got))
     if got != tuple(want):
-        fail(f"기대값 {tuple(want)}, 제출값 {got}.", got, case, mistakes)
+        fail("값이 다릅니다.", got, case, mistakes, str(tuple(want)), str(got))
 
 
 def check_dict_close(got, want, case, mistakes=()):

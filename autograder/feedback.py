@@ -19,12 +19,17 @@ def explain_error(err, hints, timeout):
     return text + where + (f"\n→ 힌트: {hint}" if hint else "")
 
 
-def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=False, notes=()):
+HIDDEN_NOTE = ("무작위 사례는 제출할 때마다 새로 뽑으므로 기대값을 보여 주지 않습니다: "
+               "무엇이 틀렸는지(shape, dtype, 상대 오차, 흔한 실수)를 보고 고치세요.")
+
+
+def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=False, notes=(), reveal="all"):
     """The text shown under a test cell: score line, notes, then one line (or block) per case.
 
     report: the function's FunctionReport; score/max_score None: no points line (the
     instructor's in-notebook check); notes: Korean lines about which cell was graded and names
-    defined outside the answer cells (answer_cells.GradingPlan.notes).
+    defined outside the answer cells (answer_cells.GradingPlan.notes); reveal: "all" shows
+    every failed case's expected value, "public" only those of fixed examples.
     """
     function, results = report.function, report.cases
     passed = sum(r.passed for r in results)
@@ -33,13 +38,18 @@ def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=
     if forbidden:
         lines.append(FORBIDDEN_MESSAGE)
     lines.extend(notes)
+    if reveal != "all" and any(not (r.passed or r.public) for r in results):
+        lines.append(HIDDEN_NOTE)
     if cell_error is not None:
         lines.append(f"답안 셀을 실행하다 오류가 났습니다: {explain_error(cell_error, report.hints, timeout)}")
     for r in results:
         if r.passed:
             lines.append(f"  ✔ {r.case.label}")
             continue
-        detail = explain_error(r.error, report.hints, timeout) if r.error is not None else r.message
+        if r.error is not None:
+            detail = explain_error(r.error, report.hints, timeout)
+        else:
+            detail = r.failure.text(reveal=reveal == "all" or r.public) if r.failure is not None else r.internal
         detail = detail.replace("\n", "\n     ")
         lines.append(f"  ✘ {r.case.label}\n     호출: {r.case.call_text(function)}\n     {detail}")
     return "\n".join(lines)

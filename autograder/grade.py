@@ -56,7 +56,8 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
         score = 0.0 if used_keras or not total else round(part.points * earned / total, 2)
         cell_error = cell_errors.get(plan.label(part.function))
         notes = plan.notes(part.function, [r.error for r in report.cases] + [cell_error])
-        text = part_feedback(report, score, part.points, settings.timeout, cell_error, used_keras, notes)
+        text = part_feedback(report, score, part.points, settings.timeout, cell_error, used_keras, notes,
+                             settings.expected_values)
         mistakes = sorted({r.mistake for r in report.cases if r.mistake})
         parts.append({"function": part.function, "grade_id": part.grade_id, "score": score,
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})

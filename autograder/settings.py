@@ -2,6 +2,7 @@
 
 Paths of this checkout are defined here too (``REPO_ROOT``, ``SOURCE_ROOT``).
 """
+import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -22,7 +23,9 @@ class GradingSettings:
     address-space cap (MiB); scratch_mb: the size of each writable place in the sandbox (MiB;
     a write past it fails with OSError in the student's code); isolation: "bwrap" (bubblewrap, the default), "process" (a plain
     child process, weaker) or "auto" (bwrap when installed); seed: picks the graders' random
-    cases (same seed, same cases).
+    cases (same seed, same cases); expected_values: "all" (feedback shows every failed case's
+    expected value) or "public" (only the fixed examples': a server that draws new random cases
+    per submission, so feedback cannot be copied into a lookup table).
     """
 
     timeout: float = _setting(10.0, "seconds allowed per answer cell and per function call")
@@ -31,6 +34,8 @@ class GradingSettings:
     scratch_mb: int = _setting(64, "writable scratch space in the sandbox (/tmp, /dev/shm; MiB each)")
     isolation: str = _setting("bwrap", "how student code is isolated", ("bwrap", "process", "auto"))
     seed: int = _setting(0, "seed of the graders' random cases")
+    expected_values: str = _setting("all", "which failed cases show their expected value in feedback: all, or "
+                                    "public (fixed examples only; random cases differ per seed)", ("all", "public"))
 
 
 def setting_fields():
@@ -48,3 +53,51 @@ def add_setting_arguments(parser):
 def settings_from_args(args):
     """The GradingSettings given by parsed ``add_setting_arguments`` flags."""
     return GradingSettings(**{name: getattr(args, name) for name, *_ in setting_fields()})
+
+
+DEVICES = ("auto", "cpu", "gpu")
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """Where notebooks are graded (the class autograder and the grading server).
+
+    workers: processes of the embedded Dask LocalCluster (one thread each); scheduler: the
+    address of a running Dask scheduler (``tcp://HOST:PORT``) instead of a LocalCluster;
+    device: "cpu", "gpu" (only workers that declare a GPU resource) or "auto" (a GPU where a
+    worker declares one, else the CPU).
+    """
+
+    workers: int = max(1, os.cpu_count() or 1)
+    scheduler: str | None = None
+    device: str = "auto"
+
+
+def add_cluster_arguments(parser):
+    """Add ``--workers``, ``--scheduler``, ``--device`` (defaults from ClusterSettings)."""
+    default = ClusterSettings()
+    parser.add_argument("--workers", type=int, default=default.workers,
+                        help=f"worker processes of the local Dask cluster (default: {default.workers}, the cores)")
+    parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, tcp://HOST:PORT")
+    parser.add_argument("--device", choices=DEVICES, default=default.device,
+                        help="where reference models run (default: auto)")
+
+
+def cluster_from_args(args):
+    return ClusterSettings(args.workers, args.scheduler, args.device)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """The grading server's own limits.
+
+    host/port: where it listens (loopback by default); max_upload_mb: the largest notebook
+    accepted (MiB); per_hour: submissions a student may make in any hour; max_active: a
+    student's submissions queued or grading at once.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_upload_mb: float = 5.0
+    per_hour: int = 20
+    max_active: int = 2

@@ -1,0 +1,68 @@
+"""Feedback that cannot be replayed: with expected_values="public" and a new seed per submission,
+a lookup table built from one submission's feedback does not reach full marks on the next.
+
+The attack (measured on the CLI before this change: gru_params 0/3, then 3/3): copy every
+"기대값" the feedback shows into a table keyed by the call, and hand in the table.
+"""
+import ast
+import re
+
+from helpers import part, notebook_of
+
+FUNCTION = "gru_params"
+WRONG = '''def gru_params(n_features, units, reset_after=True):
+    return 3 * (n_features * units + units * units + units)
+'''
+
+
+def _table(feedback):
+    """{(n_features, units, reset_after): value} from the feedback's 호출/기대값 lines."""
+    table, call = {}, None
+    for line in feedback.splitlines():
+        line = line.strip()
+        if line.startswith("호출: "):
+            node = ast.parse(line.removeprefix("호출: "), mode="eval").body
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            call = (*[ast.literal_eval(a) for a in node.args], kwargs.get("reset_after", True))
+        match = re.match(r"기대값: ([\d,]+)$", line)
+        if match and call is not None:
+            table[call] = int(match.group(1).replace(",", ""))
+    return table
+
+
+def _lookup_answer(table):
+    """The table where feedback gave a value, the first answer (which passed those cases) elsewhere."""
+    return (f"TABLE = {table!r}\n\n" + WRONG.replace("def gru_params", "def first_answer") +
+            "\ndef gru_params(n_features, units, reset_after=True):\n"
+            "    key = (n_features, units, reset_after)\n"
+            "    return TABLE[key] if key in TABLE else first_answer(n_features, units, reset_after)\n")
+
+
+def test_a_table_from_revealed_feedback_replays_under_a_fixed_seed(assignment, solutions, grade):
+    """The attack works when every expected value is shown and the cases never change (the control)."""
+    notebook = notebook_of(assignment, FUNCTION)
+    first = part(grade({**solutions, FUNCTION: WRONG}, notebook, seed=5, expected_values="all"), FUNCTION)
+    assert first["score"] < first["max_score"]
+    table = _table(first["feedback"])
+    assert table
+    again = part(grade({**solutions, FUNCTION: _lookup_answer(table)}, notebook, seed=5, expected_values="all"),
+                 FUNCTION)
+    assert again["score"] == again["max_score"], again["feedback"]
+
+
+def test_public_feedback_and_a_new_seed_defeat_the_table(assignment, solutions, grade):
+    notebook = notebook_of(assignment, FUNCTION)
+    first = part(grade({**solutions, FUNCTION: WRONG}, notebook, seed=5, expected_values="public"), FUNCTION)
+    assert "기대값을 보여 주지 않습니다" in first["feedback"]
+    table = _table(first["feedback"])
+    again = part(grade({**solutions, FUNCTION: _lookup_answer(table)}, notebook, seed=6, expected_values="public"),
+                 FUNCTION)
+    assert again["score"] < again["max_score"], again["feedback"]
+    assert "제출값:" in again["feedback"]  # it still says what the answer gave
+
+
+def test_fixed_examples_still_show_their_expected_value(assignment, solutions, grade):
+    notebook = notebook_of(assignment, FUNCTION)
+    feedback = part(grade({**solutions, FUNCTION: WRONG}, notebook, seed=5, expected_values="public"),
+                    FUNCTION)["feedback"]
+    assert "기대값: 624" in feedback  # the textbook's GRU(8) on 16 features, a fixed case
