@@ -1,15 +1,20 @@
-"""``python -m autograder grade PATH.ipynb``: grade one submitted notebook, print JSON.
+"""``python -m autograder COMMAND``:
 
-Exit status: 0 when the notebook was graded (failing code included), 2 when PATH is not a
-readable notebook of the assignment (one-line reason on stderr).
+  grade PATH.ipynb       grade one submitted notebook, print JSON. Exit status: 0 when the
+                         notebook was graded (failing code included), 2 when PATH is not a
+                         readable notebook of the assignment (one-line reason on stderr).
+  autograde ASSIGNMENT   grade a whole class into nbgrader's gradebook (autograder.batch.cli)
+  serve                  the grading server (autograder.server.cli)
+  students, instructors  the server's accounts: roster import, tokens (autograder.server.accounts_cli)
+Each command imports what it needs when it runs (Keras only where grading happens here).
 """
 import argparse
 import json
 import sys
 
-from autograder.assignment import Assignment
-from autograder.errors import NotGradable
-from autograder.grade import grade_notebook, read_notebook
+from autograder.batch import cli as batch_cli
+from autograder.server import accounts_cli
+from autograder.server import cli as server_cli
 from autograder.settings import SOURCE_ROOT, add_setting_arguments, settings_from_args
 
 
@@ -21,7 +26,19 @@ def main(argv=None):
     grade.add_argument("--assignment", default="ch09")
     grade.add_argument("--source", default=str(SOURCE_ROOT), help="folder holding <assignment>/*.ipynb sources")
     add_setting_arguments(grade)
+    grade.set_defaults(run=_grade)
+    batch_cli.add_parser(sub)
+    server_cli.add_parser(sub)
+    accounts_cli.add_students_parser(sub)
+    accounts_cli.add_instructors_parser(sub)
     args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _grade(args):
+    from autograder.assignment import Assignment
+    from autograder.errors import NotGradable
+    from autograder.grade import grade_notebook, read_notebook
 
     assignment = Assignment.load(args.assignment, args.source)
     try:

@@ -3,12 +3,13 @@
 #   bubblewrap     the student-code sandbox
 #   fonts-nanum    Korean font for the quiz PDFs; poppler-utils to check them (pdftotext/pdffonts)
 #   libpango*      WeasyPrint's text layout
+#   chromium       the headless browser the grading server's page tests drive (Playwright, system browser)
 #   postgresql     the grading server's tests run once against a throwaway PostgreSQL cluster
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql; do
+for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,0 +1,220 @@
+"""The grading server's HTTP side (FastAPI): accept, store, queue; report; two pages.
+
+Shape after Otter Service and edX XQueue: an upload is accepted only once its bytes are on disk
+(fsynced) and its row is committed as "queued"; the dispatcher (``dispatcher.py``) grades
+queued rows on Dask and writes results; students read their own results, instructors all.
+Errors are JSON ``{"error": "한국어 (English)"}``. Tokens travel only in the Authorization
+header (``Bearer TOKEN``), are stored hashed, and never appear in URLs or logs.
+"""
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+from sqlalchemy import func, select
+
+from autograder.errors import NotGradable
+from autograder.server.models import Instructor, Student, Submission, new_submission_id, utcnow
+from autograder.server.recognize import recognize
+from autograder.server.storage import store_upload
+from autograder.server.tokens import find_account
+
+PAGES = Path(__file__).resolve().parent / "pages"
+
+
+class ApiError(Exception):
+    def __init__(self, status, korean, english):
+        super().__init__(english)
+        self.status, self.text = status, f"{korean} ({english})"
+
+
+UNAUTHORIZED = ("토큰이 없거나 올바르지 않습니다", "missing or invalid token")
+NOT_FOUND = ("그런 제출물이 없습니다", "no such submission")
+INSTRUCTORS_ONLY = ("강사만 쓸 수 있습니다", "instructors only")
+
+
+@dataclass
+class ServerState:
+    """What the app and the dispatcher share: course, database, storage root, settings, pipelines."""
+
+    course: object
+    db: object
+    storage: Path
+    settings: object          # ServerSettings
+    cluster: object           # ClusterSettings
+    pipelines: dict           # {assignment: NotebookPipeline}
+    dispatcher: object = None
+
+
+def _account(request: Request):
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, *UNAUTHORIZED)
+    with request.app.state.server.db.session() as s:
+        account = find_account(s, token.strip())
+    if account is None:
+        raise ApiError(401, *UNAUTHORIZED)
+    return account
+
+
+def _instructor(account=Depends(_account)):
+    if not isinstance(account, Instructor):
+        raise ApiError(403, *INSTRUCTORS_ONLY)
+    return account
+
+
+def _view(row):
+    result = json.loads(row.result_json) if row.result_json else None
+    return {"id": row.id, "student": row.student_id, "assignment": row.assignment, "notebook": row.notebook,
+            "status": row.status, "score": row.score, "max_score": row.max_score,
+            "parts": result["parts"] if result else [], "submitted_at": _time(row.submitted_at),
+            "graded_at": _time(row.graded_at), "device": row.device, "backend": row.backend,
+            "error": row.error if row.status == "error" else None}
+
+
+def _time(value):
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def create_app(state):
+    app = FastAPI(title="9장 채점 서버", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.server = state
+
+    @app.exception_handler(ApiError)
+    async def api_error(request, exc):
+        return JSONResponse({"error": exc.text}, status_code=exc.status)
+
+    @app.get("/", include_in_schema=False)
+    def index():
+        return FileResponse(PAGES / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/instructor", include_in_schema=False)
+    def instructor_page():
+        return FileResponse(PAGES / "instructor.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/static/common.js", include_in_schema=False)
+    def common_js():
+        return FileResponse(PAGES / "common.js", media_type="text/javascript; charset=utf-8")
+
+    @app.post("/api/submissions", status_code=202)
+    async def submit(request: Request, account=Depends(_account)):
+        if not isinstance(account, Student):
+            raise ApiError(403, "학생 토큰으로 제출하세요", "submit with a student token")
+        limit = int(state.settings.max_upload_mb * 2**20)
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit():  # the body's size must be known before it is read (no chunked uploads)
+            raise ApiError(411, "Content-Length 헤더가 필요합니다", "Content-Length required")
+        if int(declared) > limit + 64 * 1024:
+            raise ApiError(413, f"파일이 {state.settings.max_upload_mb:g} MiB보다 큽니다",
+                           f"larger than {state.settings.max_upload_mb:g} MiB")
+        form = await request.form(max_files=1, max_fields=4)
+        upload, assignment = form.get("file"), str(form.get("assignment") or "ch09")
+        if upload is None or not hasattr(upload, "read"):
+            raise ApiError(422, "file 필드에 노트북을 담아 보내세요", "send the notebook as the multipart field 'file'")
+        data = await upload.read(limit + 1)
+        if len(data) > limit:
+            raise ApiError(413, f"파일이 {state.settings.max_upload_mb:g} MiB보다 큽니다",
+                           f"larger than {state.settings.max_upload_mb:g} MiB")
+        if assignment not in state.pipelines:
+            raise ApiError(422, f"과제 {assignment[:50]}는 이 서버에서 채점하지 않습니다",
+                           f"assignment {assignment[:50]!r} is not graded here")
+        try:
+            notebook, _ = recognize(data, state.pipelines[assignment].assignment)
+        except NotGradable as exc:
+            raise ApiError(422, str(exc), "not a notebook of the assignment") from None
+        return _accept(state, account.id, assignment, notebook, data)
+
+    @app.get("/api/submissions/{sid}")
+    def one(sid: str, account=Depends(_account)):
+        with state.db.session() as s:
+            row = s.get(Submission, sid) if len(sid) <= 64 else None
+        if row is None or (isinstance(account, Student) and row.student_id != account.id):
+            raise ApiError(404, *NOT_FOUND)
+        return _view(row)
+
+    @app.get("/api/submissions")
+    def listing(assignment: str = "ch09", student: str | None = None, account=Depends(_account)):
+        query = select(Submission).where(Submission.assignment == assignment)
+        if isinstance(account, Student):
+            query = query.where(Submission.student_id == account.id)
+        elif student:
+            query = query.where(Submission.student_id == student)
+        with state.db.session() as s:
+            rows = s.scalars(query.order_by(Submission.submitted_at.desc())).all()
+        return {"submissions": [_view(r) for r in rows]}
+
+    @app.post("/api/submissions/{sid}/regrade", status_code=202)
+    def regrade(sid: str, account=Depends(_instructor)):
+        with state.db.session(immediate=True) as s:
+            row = s.get(Submission, sid)
+            if row is None:
+                raise ApiError(404, *NOT_FOUND)
+            if row.status in ("graded", "error"):
+                row.status, row.error = "queued", None
+            return {"id": row.id, "status": row.status}
+
+    @app.get("/api/export.csv")
+    def export(assignment: str = "ch09", account=Depends(_instructor)):
+        with state.db.session() as s:
+            rows = s.scalars(select(Submission).where(Submission.assignment == assignment,
+                                                      Submission.status == "graded")
+                             .order_by(Submission.submitted_at)).all()
+        table = {}
+        for row in rows:
+            entry = table.setdefault((row.student_id, row.notebook), {"latest": row, "best": row, "count": 0})
+            entry["count"] += 1
+            entry["latest"] = row
+            if row.score > entry["best"].score:
+                entry["best"] = row
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["student_id", "assignment", "notebook", "latest_score", "best_score", "max_score",
+                         "submissions", "latest_submitted_at"])
+        for (student, notebook), e in sorted(table.items()):
+            writer.writerow([student, assignment, notebook, e["latest"].score, e["best"].score, e["latest"].max_score,
+                             e["count"], _time(e["latest"].submitted_at)])
+        return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{assignment}-scores.csv"'})
+
+    @app.get("/api/health")
+    def health():
+        with state.db.session() as s:
+            counts = dict(s.execute(select(Submission.status, func.count()).group_by(Submission.status)).all())
+        dispatcher = state.dispatcher
+        info = dispatcher.info if dispatcher else {}
+        ok = dispatcher is not None and dispatcher.is_alive() and dispatcher.failure is None
+        return {"status": "ok" if ok else "degraded", "device": info.get("device"), "backend": info.get("backend"),
+                "keras": info.get("keras"), "workers": info.get("workers", 0),
+                "queued": counts.get("queued", 0), "running": counts.get("running", 0)}
+
+    return app
+
+
+def _accept(state, student_id, assignment, notebook, data):
+    """Store, then commit the row, then answer: acknowledged means on disk and in the database."""
+    settings = state.settings
+    with state.db.session(immediate=True) as s:
+        s.execute(select(Student).where(Student.id == student_id).with_for_update())  # one upload at a time per student
+        hour_ago = utcnow() - timedelta(hours=1)
+        recent = s.scalar(select(func.count()).select_from(Submission).where(
+            Submission.student_id == student_id, Submission.submitted_at > hour_ago))
+        if recent >= settings.per_hour:
+            raise ApiError(429, f"한 시간에 {settings.per_hour}번까지 제출할 수 있습니다. 잠시 뒤에 다시 제출하세요",
+                           f"at most {settings.per_hour} submissions per hour")
+        active = s.scalar(select(func.count()).select_from(Submission).where(
+            Submission.student_id == student_id, Submission.status.in_(("queued", "running"))))
+        if active >= settings.max_active:
+            raise ApiError(429, f"채점 중인 제출물이 {settings.max_active}개 있습니다. 끝난 뒤에 다시 제출하세요",
+                           f"{settings.max_active} submissions are already being graded")
+        sid = new_submission_id()
+        path = store_upload(state.storage, sid, data)
+        row = Submission(id=sid, student_id=student_id, assignment=assignment, notebook=notebook, path=path,
+                         sha256=hashlib.sha256(data).hexdigest(), size=len(data), status="queued")
+        s.add(row)
+    return {"id": sid, "status": "queued", "notebook": notebook, "submitted_at": _time(row.submitted_at)}

@@ -1,0 +1,332 @@
+"""The grading server, run as `python -m autograder serve` on loopback: API, limits, security,
+kill -9 durability, a bounded load test, PostgreSQL, and the student page in headless chromium.
+
+Scores are checked against grade_notebook with the seed the server stored for the submission
+(what `python -m autograder grade --seed S --expected-values public` prints).
+"""
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import nbformat
+import pytest
+from sqlalchemy import create_engine, text
+
+from autograder.grade import grade_notebook
+from autograder.settings import GradingSettings
+from helpers import ASSIGNMENT, RELEASE
+from samples.course import make_course, nbgrader
+from samples.submissions import student_copy
+from samples.wrong_answers import WRONG_ANSWERS
+
+STUDENTS = [f"s{i:02d}" for i in range(1, 11)]
+START_TIMEOUT_S = 240
+GRADE_TIMEOUT_S = 180
+SLOW = "import time\n\ndef dense_params(n_inputs, units):\n    time.sleep(2)\n    return n_inputs * units + units\n"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cli(course, *args):
+    proc = subprocess.run([sys.executable, "-m", "autograder", *args, "--course", str(course)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course with the release generated; the roster imported later per database."""
+    root = make_course(tmp_path_factory.mktemp("server-course"))
+    nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    (root / "roster.csv").write_text("student_id,name\n" + "".join(f"{s},학생{s}\n" for s in STUDENTS),
+                                     encoding="utf-8")
+    return root
+
+
+def _accounts(course, db):
+    lines = _cli(course, "students", "import", str(course / "roster.csv"), "--db", db).splitlines()
+    tokens = dict(line.split(",", 1) for line in lines[1:])
+    instructor = _cli(course, "instructors", "add", f"prof{time.time_ns()}", "--db", db).strip().splitlines()[-1]
+    return tokens, instructor
+
+
+@contextmanager
+def serving(course, db, *extra):
+    """`python -m autograder serve` in its own process group; killed (the whole group) at the end."""
+    port = _free_port()
+    log = open(course / f"serve-{port}.log", "w+", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "serve", "--course", str(course), "--port", str(port),
+                             "--workers", "2", "--db", db, *extra], stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while "채점 서버:" not in Path(log.name).read_text(encoding="utf-8"):
+            assert proc.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()[-3000:]
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}", proc, Path(log.name)
+    finally:
+        _kill(proc)
+        log.close()
+
+
+def _kill(proc):
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait()
+
+
+def _notebook(name, answers):
+    nb = student_copy(nbformat.read(RELEASE / f"{name}.ipynb", as_version=4), answers)
+    return nbformat.writes(nb).encode()
+
+
+def _submit(base, token, data, filename="nb.ipynb", assignment=None):
+    files = {"file": (filename, data, "application/x-ipynb+json")}
+    form = {"assignment": assignment} if assignment else None
+    return httpx.post(f"{base}/api/submissions", headers={"Authorization": f"Bearer {token}"}, files=files,
+                      data=form, timeout=60)
+
+
+def _wait_graded(base, token, ids, limit_s=GRADE_TIMEOUT_S):
+    deadline, done = time.monotonic() + limit_s, {}
+    while len(done) < len(ids):
+        assert time.monotonic() < deadline, f"not graded in time: {set(ids) - set(done)}"
+        for sid in set(ids) - set(done):
+            body = httpx.get(f"{base}/api/submissions/{sid}", headers={"Authorization": f"Bearer {token}"}).json()
+            if body["status"] in ("graded", "error"):
+                done[sid] = body
+        time.sleep(0.3)
+    return done
+
+
+def _seed(db, sid):
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        seed = conn.execute(text("SELECT seed FROM submissions WHERE id = :i"), {"i": sid}).scalar_one()
+    engine.dispose()
+    return seed
+
+
+def _cli_score(assignment, notebook, data, seed):
+    nb = nbformat.reads(data.decode(), as_version=4)
+    result = grade_notebook(nb, assignment, notebook, GradingSettings(seed=seed, expected_values="public"))
+    return result["score"], result["max_score"]
+
+
+@pytest.fixture(scope="module")
+def server(course, tmp_path_factory):
+    db = f"sqlite:///{tmp_path_factory.mktemp('db') / 'server.sqlite'}"
+    tokens, instructor = _accounts(course, db)
+    with serving(course, db) as (base, proc, log):
+        yield {"base": base, "db": db, "tokens": tokens, "instructor": instructor, "log": log, "course": course}
+
+
+def test_health_says_device_backend_and_workers(server):
+    health = httpx.get(f"{server['base']}/api/health").json()
+    assert health["status"] == "ok" and health["workers"] == 2
+    assert health["device"] == "cpu" and health["backend"] in ("tensorflow", "jax") and health["keras"]
+
+
+def test_upload_is_acknowledged_graded_and_scored_like_the_cli(server, assignment, solutions):
+    base, token = server["base"], server["tokens"]["s01"]
+    wrong = WRONG_ANSWERS["gru_no_second_bias"]
+    uploads = {"02_parameter_counts": _notebook("02_parameter_counts", {**solutions, wrong.function: wrong.source}),
+               "01_padding_encoding": _notebook("01_padding_encoding", solutions)}
+    ids = {}
+    for name, data in uploads.items():
+        response = _submit(base, token, data, filename="whatever-name.ipynb")
+        assert response.status_code == 202, response.text
+        body = response.json()
+        assert body["status"] == "queued" and body["notebook"] == name and body["submitted_at"]
+        ids[body["id"]] = name
+        stored = next((server["course"] / ".autograder" / "server-files").rglob(f"{body['id']}.ipynb"))
+        assert stored.read_bytes() == data  # acknowledged = on disk
+    results = _wait_graded(base, token, list(ids))
+    for sid, body in results.items():
+        assert body["status"] == "graded" and body["student"] == "s01", body
+        assert (body["score"], body["max_score"]) == _cli_score(assignment, ids[sid], uploads[ids[sid]],
+                                                                _seed(server["db"], sid))
+        assert body["device"] == "cpu" and body["backend"]
+    gru = next(b for b in results.values() if b["notebook"] == "02_parameter_counts")
+    part = next(p for p in gru["parts"] if p["function"] == "gru_params")
+    assert part["score"] < part["max_score"] and "no_second_bias" in part["mistakes"]
+    assert "기대값을 보여 주지 않습니다" in part["feedback"]  # random cases: no expected value
+    assert "check(" not in json.dumps(gru) and "HIDDEN" not in json.dumps(gru)
+    # the nbgrader gradebook has it, as the class autograder writes it
+    db = sqlite3.connect(server["course"] / "gradebook.db")
+    scores = dict(db.execute("SELECT n.name, COUNT(*) FROM submitted_notebook sn JOIN submitted_assignment s "
+                             "ON sn.assignment_id = s.id JOIN notebook n ON sn.notebook_id = n.id "
+                             "WHERE s.student_id = 's01' GROUP BY n.name").fetchall())
+    db.close()
+    assert scores and all(count == 1 for count in scores.values())
+    assert (server["course"] / "autograded" / "s01" / ASSIGNMENT / "02_parameter_counts.ipynb").exists()
+
+
+def test_errors_are_json_in_korean_and_english(server):
+    base, token = server["base"], server["tokens"]["s02"]
+    assert httpx.get(f"{base}/api/submissions").status_code == 401
+    response = httpx.get(f"{base}/api/submissions", headers={"Authorization": "Bearer not-a-token"})
+    assert response.status_code == 401 and "토큰" in response.json()["error"] and "token" in response.json()["error"]
+    big = b"{" + b" " * (6 * 2**20) + b"}"
+    assert _submit(base, token, big).status_code == 413
+    before = httpx.get(f"{base}/api/submissions", headers={"Authorization": f"Bearer {token}"}).json()
+    for junk in (b"not a notebook", nbformat.writes(nbformat.v4.new_notebook()).encode()):
+        response = _submit(base, token, junk)
+        assert response.status_code == 422, response.text
+        assert "노트북" in response.json()["error"] and "notebook" in response.json()["error"]
+    after = httpx.get(f"{base}/api/submissions", headers={"Authorization": f"Bearer {token}"}).json()
+    assert after == before  # nothing stored
+
+
+def test_students_see_only_their_own_and_no_instructor_endpoint(server, solutions):
+    base, tokens = server["base"], server["tokens"]
+    mine = _submit(base, tokens["s03"], _notebook("02_parameter_counts", solutions)).json()["id"]
+    other = {"Authorization": f"Bearer {tokens['s04']}"}
+    assert httpx.get(f"{base}/api/submissions/{mine}", headers=other).status_code == 404
+    assert httpx.get(f"{base}/api/submissions/{'0' * 32}", headers=other).status_code == 404
+    assert all(s["student"] == "s04" for s in httpx.get(f"{base}/api/submissions", headers=other).json()["submissions"])
+    assert httpx.get(f"{base}/api/submissions?student=s03", headers=other).json()["submissions"] == []
+    assert httpx.post(f"{base}/api/submissions/{mine}/regrade", headers=other).status_code in (403, 404)
+    assert httpx.get(f"{base}/api/export.csv", headers=other).status_code in (403, 404)
+    instructor = {"Authorization": f"Bearer {server['instructor']}"}
+    _wait_graded(base, tokens["s03"], [mine])
+    assert httpx.post(f"{base}/api/submissions/{mine}/regrade", headers=instructor).status_code == 202
+    regraded = _wait_graded(base, tokens["s03"], [mine])[mine]
+    assert regraded["status"] == "graded"
+    csv_text = httpx.get(f"{base}/api/export.csv", headers=instructor).text
+    assert "s03,ch09,02_parameter_counts,12.0,12.0,12.0" in csv_text
+
+
+def test_tokens_never_reach_the_log_and_names_never_become_paths(server, solutions):
+    base, token = server["base"], server["tokens"]["s05"]
+    sid = _submit(base, token, _notebook("02_parameter_counts", solutions), filename="../../../escape.ipynb").json()["id"]
+    _wait_graded(base, token, [sid])
+    assert not list(server["course"].parent.rglob("escape.ipynb"))
+    log = server["log"].read_text(encoding="utf-8")
+    assert all(t not in log for t in [*server["tokens"].values(), server["instructor"]])
+
+
+def test_a_student_may_have_two_grading_at_once(server, solutions):
+    base, token = server["base"], server["tokens"]["s06"]
+    slow = _notebook("02_parameter_counts", {**solutions, "dense_params": SLOW})
+    codes = [_submit(base, token, slow).status_code for _ in range(3)]
+    assert codes == [202, 202, 429], codes
+
+
+def test_load_fifty_submissions_from_ten_students(server, assignment, solutions):
+    """Bounded: 50 requests on loopback, 10 threads; each accepted (202) or refused (429), none lost."""
+    base = server["base"]
+    wrong = [w for w in WRONG_ANSWERS.values() if w.function in assignment.notebooks["02_parameter_counts"].functions]
+    jobs = [(STUDENTS[i % 10], _notebook("02_parameter_counts", {**solutions, wrong[i % len(wrong)].function:
+                                                                  wrong[i % len(wrong)].source})) for i in range(50)]
+    results = []
+
+    def send(student, data):
+        response = _submit(base, server["tokens"][student], data)
+        results.append((student, data, response.status_code, response.json()))
+
+    threads = [threading.Thread(target=send, args=job) for job in jobs]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(results) == 50 and {code for *_, code, _ in results} <= {202, 429}, [r[2:] for r in results]
+    accepted = [(s, d, body["id"]) for s, d, code, body in results if code == 202]
+    assert accepted
+    for student, data, sid in accepted:
+        body = _wait_graded(base, server["tokens"][student], [sid])[sid]
+        assert body["status"] == "graded"
+        assert (body["score"], body["max_score"]) == _cli_score(assignment, "02_parameter_counts", data,
+                                                                _seed(server["db"], sid))
+    assert time.monotonic() - started < 300
+
+
+def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+    assert chromium, "Debian's chromium is not installed (scripts/setup.sh installs it)"
+    path = tmp_path / "제출.ipynb"
+    path.write_bytes(_notebook("02_parameter_counts", solutions))
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(server["base"] + "/")
+            page.fill("#token", server["tokens"]["s07"])
+            page.click("#save-token")
+            page.set_input_files("#file", str(path))
+            page.click("#submit")
+            page.wait_for_function("document.getElementById('result-status').textContent === '채점 완료'",
+                                   timeout=GRADE_TIMEOUT_S * 1000)
+            assert page.text_content("#result-score") == "12 / 12"
+            assert "simple_rnn_params" in page.text_content("#parts")
+            assert "02_parameter_counts" in page.text_content("#history")
+            page.screenshot(path=str(tmp_path / "student-page.png"), full_page=True)
+        finally:
+            browser.close()
+    assert (tmp_path / "student-page.png").stat().st_size > 0
+
+
+def test_kill_9_while_grading_loses_nothing_and_grades_once(course, tmp_path, assignment, solutions):
+    db = f"sqlite:///{tmp_path / 'durable.sqlite'}"
+    tokens, _ = _accounts(course, db)
+    uploads = {}
+    with serving(course, db) as (base, proc, _):
+        for student in STUDENTS[:6]:
+            data = _notebook("02_parameter_counts", {**solutions, "dense_params": SLOW})
+            response = _submit(base, tokens[student], data)
+            assert response.status_code == 202
+            uploads[response.json()["id"]] = (student, data)
+        deadline = time.monotonic() + GRADE_TIMEOUT_S
+        while True:  # kill while some are graded and some are not
+            states = [httpx.get(f"{base}/api/submissions/{sid}", headers={"Authorization": f"Bearer {tokens[s]}"})
+                      .json()["status"] for sid, (s, _) in uploads.items()]
+            if "graded" in states or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert states.count("graded") < len(states), "too late to test anything"
+        _kill(proc)
+    with serving(course, db) as (base, _, _):
+        for sid, (student, data) in uploads.items():
+            body = _wait_graded(base, tokens[student], [sid])[sid]
+            assert body["status"] == "graded"
+            assert (body["score"], body["max_score"]) == _cli_score(assignment, "02_parameter_counts", data,
+                                                                    _seed(db, sid))
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM submissions")).scalar_one() == len(uploads)
+    engine.dispose()
+    gradebook = sqlite3.connect(course / "gradebook.db")
+    rows = gradebook.execute("SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
+    gradebook.close()
+    assert all(count == 1 for _, count in rows)
+
+
+def test_the_server_runs_on_postgresql(course, postgres_url, assignment, solutions):
+    from pg_cluster import create_database
+
+    db = create_database(postgres_url, "serve_test")
+    tokens, _ = _accounts(course, db)
+    data = _notebook("02_parameter_counts", solutions)
+    with serving(course, db) as (base, _, log):
+        assert "db=postgresql" in log.read_text(encoding="utf-8")
+        sid = _submit(base, tokens["s08"], data).json()["id"]
+        body = _wait_graded(base, tokens["s08"], [sid])[sid]
+    assert body["status"] == "graded" and body["score"] == body["max_score"] == 12.0
