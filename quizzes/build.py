@@ -77,14 +77,14 @@ def section_files(bank, formats, *, seed=0, lang="ko", course=None, students=Non
 _WRITER = None
 
 
-def _start_writer(chars):
-    """Set up this process's PdfWriter for documents made of ``chars``."""
+def _start_writer(chars, writer=None):
+    """Set up this process's PdfWriter (or ``writer``, a subclass) for documents made of ``chars``."""
     from quizzes.pdf import PdfWriter
 
     global _WRITER
     if _WRITER is not None:
         _WRITER.close()
-    _WRITER = PdfWriter(chars)
+    _WRITER = (writer or PdfWriter)(chars)
 
 
 def _write_pdf(job):
@@ -92,8 +92,11 @@ def _write_pdf(job):
     path.write_bytes(_WRITER.write(html))
 
 
-def write_pdfs(jobs, workers=1):
-    """Write [(path, html)] as PDFs, in ``workers`` processes, with a progress bar."""
+def write_pdfs(jobs, workers=1, writer=None):
+    """Write [(path, html)] as PDFs, in ``workers`` processes, with a progress bar.
+
+    Each process cuts the fonts and parses the print stylesheet once and then lays out one copy
+    after another (``writer``: a PdfWriter subclass, for the benchmark's comparison)."""
     if not jobs:
         return
     from quizzes.pdf import characters
@@ -101,13 +104,13 @@ def write_pdfs(jobs, workers=1):
     chars = characters(html for _, html in jobs)
     with tqdm(total=len(jobs), desc="PDF", unit="copy", disable=None) as progress:
         if workers <= 1 or len(jobs) < 2 * workers:
-            _start_writer(chars)
+            _start_writer(chars, writer)
             for job in jobs:
                 _write_pdf(job)
                 progress.update()
             return
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_writer,
-                                 initargs=(chars,)) as pool:
+                                 initargs=(chars, writer)) as pool:
             for _ in pool.map(_write_pdf, jobs, chunksize=4):
                 progress.update()
 

@@ -97,9 +97,11 @@ def test_korean_words_and_ids_never_break(tmp_path):
 def test_keep_korean_words_markup():
     from quizzes.pdf import keep_korean_words
 
-    html = '<title>9-2 확인</title><p>다음 <code>x</code>의 크기는?</p><pre>a = 1  # 주석</pre>'
-    assert keep_korean_words(html) == ('<title>9-2 확인</title><p><span class="kw">다음</span> <code>x</code>'
-                                       '<span class="kw">의</span> <span class="kw">크기는?</span></p>'
+    j = "\u2060"  # WORD JOINER
+    html = ('<title>9-2 확인</title><p>다음 <code>x</code>의 크기는? W_h(Keras의 &#39;모델&#39;)</p>'
+            '<pre>a = 1  # 주석</pre>')
+    assert keep_korean_words(html) == (f'<title>9-2 확인</title><p>다{j}음 <code>x</code>의 크{j}기{j}는{j}? '
+                                       f'W{j}_{j}h{j}({j}K{j}e{j}r{j}a{j}s{j}의 &#39;{j}모{j}델{j}&#39;{j})</p>'
                                        '<pre>a = 1  # 주석</pre>')
 
 
@@ -112,3 +114,74 @@ def test_answer_grid_shares_a_page_when_it_fits(tmp_path):
     build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank, jobs=1)
     info = _run("pdfinfo", str(tmp_path / "out" / "9-1" / "handout.pdf"))
     assert re.search(r"^Pages:\s+1$", info, re.M), info
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory):
+    """A small lecture hall built with two PDF workers: (output folder, roster path)."""
+    folder = tmp_path_factory.mktemp("hall")
+    roster = folder / "roster.csv"
+    roster.write_text("student_id,name\n2024101,김하나\n2024102,이두리\n2024103,박세나\n2024104,최네오\n",
+                      encoding="utf-8")
+    build(["9-1"], ("pdf",), folder / "a", roster=roster, bank_dir=FIXTURE_BANK, seed=5, jobs=2)
+    return folder, roster
+
+
+def _pdfs(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*.pdf"))}
+
+
+def test_lecture_hall_is_byte_identical_whatever_the_workers(hall):
+    """Two builds with two workers, and one with a single process, give the same bytes."""
+    folder, roster = hall
+    build(["9-1"], ("pdf",), folder / "b", roster=roster, bank_dir=FIXTURE_BANK, seed=5, jobs=2)
+    build(["9-1"], ("pdf",), folder / "c", roster=roster, bank_dir=FIXTURE_BANK, seed=5, jobs=1)
+    a, b, c = _pdfs(folder / "a"), _pdfs(folder / "b"), _pdfs(folder / "c")
+    assert len(a) == 4 + 3  # four students, handout, key, key sheet
+    assert a.keys() == b.keys() == c.keys()
+    assert [p for p in a if not a[p] == b[p] == c[p]] == []
+
+
+def test_each_student_file_holds_one_copy_in_nanum_fonts(hall):
+    folder, _ = hall
+    files = sorted((folder / "a" / "9-1" / "students").glob("*.pdf"))
+    ids = {"2024101", "2024102", "2024103", "2024104"}
+    codes = {p.stem.split("_")[0]: p.stem.split("_")[1] for p in files}
+    assert set(codes) == ids and len(set(codes.values())) == 4
+    for pdf in files:
+        student = pdf.stem.split("_")[0]
+        text = _run("pdftotext", "-layout", str(pdf), "-")
+        assert text.count("혼자 공부하는 머신러닝+딥러닝") == 1 and text.count("각 문항에서 알맞은 답을") == 1, pdf
+        assert [s for s in ids if s in text] == [student]
+        assert [c for c in codes.values() if c in text] == [codes[student]]
+        pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+        footers = re.findall(r"9-1 확인 문제 · 유형 (\w+) · (\d+) / (\d+)", text)
+        assert footers == [(codes[student], str(n), str(pages)) for n in range(1, pages + 1)], footers
+        rows = _run("pdffonts", str(pdf)).splitlines()[2:]
+        assert rows and all("Nanum" in r.split()[0] and r.split()[-5] == "yes" for r in rows), rows
+
+
+def test_writer_parses_the_print_stylesheet_once(monkeypatch):
+    """print.css is the same in every copy: a writer parses it once, not once per copy."""
+    import weasyprint
+
+    from quizzes import pdf
+    from quizzes.render import render
+    from quizzes.variants import RosterEntry, student_forms
+
+    bank = load_section("9-1", FIXTURE_BANK)
+    forms = student_forms(bank, 0, [RosterEntry(str(n), "가") for n in range(3)])
+    htmls = [render("handout.html", form) for form in forms]
+    parsed = []
+    real_css = weasyprint.CSS
+
+    def counting_css(*args, **kwargs):
+        parsed.append(kwargs.get("string", ""))
+        return real_css(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.weasyprint, "CSS", counting_css)
+    with pdf.PdfWriter(pdf.characters(htmls)) as writer:
+        outputs = [writer.write(h) for h in htmls]
+    print_css = [text for text in parsed if "table.bubbles" in text]
+    assert len(print_css) == 1, len(print_css)
+    assert all(o.startswith(b"%PDF") for o in outputs)
