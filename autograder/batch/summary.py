@@ -50,7 +50,7 @@ def format_table(result, top=5):
         lines += [f"  {s} / {nb or '(제출물 전체)'}: {reason}" for s, nb, reason in result.failures]
     counts = mistake_counts(result.reports)
     if counts:
-        lines.append(f"\n가장 흔한 실수 (학생 수):")
+        lines.append("\n가장 흔한 실수 (학생 수):")
         lines += [f"  {n:>3}명  {f}: {m}" for (f, m), n in counts.most_common(top)]
     return "\n".join(lines)
 

@@ -90,6 +90,10 @@ def create_app(state):
     async def api_error(request, exc):
         return JSONResponse({"error": exc.text}, status_code=exc.status)
 
+    @app.exception_handler(Exception)
+    async def server_error(request, exc):  # logged by uvicorn; the client gets JSON, never a traceback
+        return JSONResponse({"error": "서버 오류입니다. 잠시 뒤에 다시 시도하세요 (server error)"}, status_code=500)
+
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(PAGES / "index.html", media_type="text/html; charset=utf-8")

@@ -45,6 +45,7 @@ def main(args):
     db.upgrade()
     settings = ServerSettings(args.host, args.port, args.max_upload_mb, args.per_hour, args.max_active)
     state = ServerState(course, db, course.root / STORAGE, settings, cluster_from_args(args), pipelines)
+    state.storage.mkdir(parents=True, exist_ok=True)
     state.dispatcher = Dispatcher(state)
     state.dispatcher.start()
     state.dispatcher.ready.wait()

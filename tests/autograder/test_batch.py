@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from nbgrader.api import Gradebook
 
 from helpers import ASSIGNMENT
 from samples.course import gradebook_scores, make_course, nbgrader
+from samples.services import free_port, kill_group
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
 
 TIMEOUT_ENV = {"AUTOGRADER_TIMEOUT": "2"}  # hostile loops cost 2 s, not 10, in both paths
@@ -213,21 +213,13 @@ def _wait_for_ledger(root, at_least, proc, limit_s=BATCH_TIMEOUT_S):
     raise AssertionError("the batch wrote nobody in time")
 
 
-def _kill_group(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-
-
 def test_kill_9_in_the_middle_then_rerun_gives_the_same_grades_once(pristine, by_nbgrader, tmp_path_factory):
     root = _copy(pristine, tmp_path_factory, "killed")
     proc = _batch(root, "--workers", "2", wait=False)
     try:
         written = _wait_for_ledger(root, 1, proc)
     finally:
-        _kill_group(proc)
+        kill_group(proc)
     assert written < len(CLASS), "killed too late to test anything"
     proc = _batch(root, "--workers", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -235,17 +227,11 @@ def test_kill_9_in_the_middle_then_rerun_gives_the_same_grades_once(pristine, by
     assert _files(root) == _files(by_nbgrader)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_dask_cluster_survives_a_killed_worker(pristine, by_nbgrader, tmp_path_factory):
     """`dask scheduler` and two `dask worker` processes on loopback; one worker is SIGKILLed mid-batch."""
     root = _copy(pristine, tmp_path_factory, "cluster")
     dask = os.path.join(os.path.dirname(sys.executable), "dask")  # the `dask` command of this environment
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
                               env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
@@ -265,7 +251,7 @@ def test_dask_cluster_survives_a_killed_worker(pristine, by_nbgrader, tmp_path_f
             out, err = batch.communicate(timeout=BATCH_TIMEOUT_S)
         finally:
             if batch.poll() is None:
-                _kill_group(batch)
+                kill_group(batch)
         assert batch.returncode == 0, err[-3000:]
         assert _rows(root) == _rows(by_nbgrader)
         assert _files(root) == _files(by_nbgrader)
@@ -274,4 +260,4 @@ def test_dask_cluster_survives_a_killed_worker(pristine, by_nbgrader, tmp_path_f
         db.close()
     finally:
         for p in procs:
-            _kill_group(p)
+            kill_group(p)

@@ -5,15 +5,11 @@ Scores are checked against grade_notebook with the seed the server stored for th
 (what `python -m autograder grade --seed S --expected-values public` prints).
 """
 import json
-import os
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,7 +20,9 @@ from sqlalchemy import create_engine, text
 from autograder.grade import grade_notebook
 from autograder.settings import GradingSettings
 from helpers import ASSIGNMENT, RELEASE
+from samples import services
 from samples.course import make_course, nbgrader
+from samples.services import kill_group
 from samples.submissions import student_copy
 from samples.wrong_answers import WRONG_ANSWERS
 
@@ -32,12 +30,6 @@ STUDENTS = [f"s{i:02d}" for i in range(1, 11)]
 START_TIMEOUT_S = 240
 GRADE_TIMEOUT_S = 180
 SLOW = "import time\n\ndef dense_params(n_inputs, units):\n    time.sleep(2)\n    return n_inputs * units + units\n"
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cli(course, *args):
@@ -64,31 +56,8 @@ def _accounts(course, db):
     return tokens, instructor
 
 
-@contextmanager
 def serving(course, db, *extra):
-    """`python -m autograder serve` in its own process group; killed (the whole group) at the end."""
-    port = _free_port()
-    log = open(course / f"serve-{port}.log", "w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "serve", "--course", str(course), "--port", str(port),
-                             "--workers", "2", "--db", db, *extra], stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while "채점 서버:" not in Path(log.name).read_text(encoding="utf-8"):
-            assert proc.poll() is None and time.monotonic() < deadline, Path(log.name).read_text()[-3000:]
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}", proc, Path(log.name)
-    finally:
-        _kill(proc)
-        log.close()
-
-
-def _kill(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
+    return services.serving(course, "--workers", "2", "--db", db, *extra, start_timeout_s=START_TIMEOUT_S)
 
 
 def _notebook(name, answers):
@@ -302,7 +271,7 @@ def test_kill_9_while_grading_loses_nothing_and_grades_once(course, tmp_path, as
                 break
             time.sleep(0.2)
         assert states.count("graded") < len(states), "too late to test anything"
-        _kill(proc)
+        kill_group(proc)
     with serving(course, db) as (base, _, _):
         for sid, (student, data) in uploads.items():
             body = _wait_graded(base, tokens[student], [sid])[sid]
