@@ -15,7 +15,7 @@ from autograder.batch.ledger import Ledger
 from autograder.batch.plan import grader_version, plan
 from autograder.gradebook.course import CourseError
 from autograder.gradebook.pipeline import NotebookPipeline
-from autograder.gradebook.writer import GradebookWriter, NotebookOutcome
+from autograder.gradebook.writer import GradebookWriter, NoNotebooks, NotebookOutcome
 from autograder.workers.cluster import open_cluster, task_resources
 from autograder.workers.tasks import grade_task
 
@@ -144,6 +144,10 @@ def _write(writer, ledger, assignment, submission, outcomes, version, result):
                for name, o in outcomes.items() if o["status"] != "error"}
     try:
         writer.write(submission.student, written)
+    except NoNotebooks as exc:  # the student's failure (an empty folder), not the batch's
+        result.failures.append((submission.student, "-", str(exc)))
+        result.reports[submission.student] = reports
+        return
     except Exception as exc:  # noqa: BLE001 - one submission's write never stops the batch
         writer.gradebook.db.rollback()
         result.failures.append((submission.student, None, f"성적부 기록 실패 (not written) {type(exc).__name__}: {exc}"))

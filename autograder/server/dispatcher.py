@@ -74,9 +74,15 @@ class Dispatcher(threading.Thread):
             while not self._stop.is_set():
                 for job in self._claim(max(0, 2 * len(workers) - len(self._inflight))):
                     sid, student, assignment, notebook, path, seed, attempt = job
-                    future = client.submit(grade_task, read_upload(self.state.storage, path), student, notebook,
-                                           shared[assignment], {"seed": seed, "expected_values": "public"},
-                                           resources=resources, pure=False, key=f"submission-{sid}-{attempt}")
+                    try:
+                        data = read_upload(self.state.storage, path)
+                    except OSError as exc:  # the stored file is gone: say so on this submission, go on
+                        self._set(sid, attempt, status="error", graded_at=utcnow(),
+                                  error=f"저장된 파일을 읽을 수 없습니다 (stored file unreadable): {exc}")
+                        continue
+                    future = client.submit(grade_task, data, student, notebook, shared[assignment],
+                                           {"seed": seed, "expected_values": "public"}, resources=resources,
+                                           pure=False, key=f"submission-{sid}-{attempt}")
                     self._inflight[future] = (sid, attempt)
                 if not self._inflight:
                     self._stop.wait(0.1)
