@@ -24,7 +24,7 @@ class OneHotNbytesItem(MisconceptionItem):
 
     def key_choice(self, p):
         return self.choice(reference.one_hot_nbytes(_seq_shape(p), p["classes"]), {
-            "ko": "Keras 3의 to_categorical이 돌려주는 float64 배열의 바이트 수와 같다.",
+            "ko": "케라스 3의 to_categorical이 돌려주는 float64 배열의 바이트 수와 같다.",
             "en": "Matches the float64 array that Keras 3's to_categorical returns."})
 
     def misconceptions(self, p):
@@ -51,7 +51,7 @@ class OneHotNbytesItem(MisconceptionItem):
 ONE_HOT_MISCONCEPTIONS = [
     Misconception("float32 itemsize",
                   lambda p: reference.one_hot_nbytes(_seq_shape(p), p["classes"], dtype="float32"),
-                  lambda p: {"ko": "원소 하나를 float32(4바이트)로 본 값이다. Keras 3의 to_categorical은 float64를 돌려준다.",
+                  lambda p: {"ko": "원소 하나를 float32(4바이트)로 본 값이다. 케라스 3의 to_categorical은 float64를 돌려준다.",
                              "en": "Assumes float32 (4 bytes); Keras 3's to_categorical returns float64."}),
     Misconception("elements, not bytes",
                   lambda p: math.prod(reference.one_hot_shape(_seq_shape(p), p["classes"])),

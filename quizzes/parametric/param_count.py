@@ -49,7 +49,7 @@ class ParamCountItem(LayerItem):
 
 COUNT_MISCONCEPTIONS = [
     Misconception("forgot the bias", lambda p: count(p) - math.prod(shapes(p)["bias"]),
-                  lambda p: {"ko": "편향(bias)을 빼고 가중치만 센 값이다.",
+                  lambda p: {"ko": "절편(bias)을 빼고 가중치만 센 값이다.",
                              "en": "Counts the weights but forgets the bias."}),
     Misconception("timesteps instead of features", lambda p: count(p, p["timesteps"]),
                   lambda p: {"ko": f"특성 개수({p['features']}) 대신 타임스텝 길이({p['timesteps']})를 입력 크기로 쓴 값이다.",
@@ -60,9 +60,9 @@ COUNT_MISCONCEPTIONS = [
 
 def _gru_other_bias(p):
     if p["reset_after"]:
-        return {"ko": "reset_after=True일 때 추가되는 두 번째 편향을 빠뜨린 값이다.",
+        return {"ko": "reset_after=True일 때 추가되는 두 번째 절편을 빠뜨린 값이다.",
                 "en": "Forgets the second bias that reset_after=True adds."}
-    return {"ko": "reset_after=False인데도 두 번째 편향을 더한 값이다.",
+    return {"ko": "reset_after=False인데도 두 번째 절편을 더한 값이다.",
             "en": "Adds a second bias although reset_after=False."}
 
 
@@ -74,7 +74,7 @@ KIND_MISCONCEPTIONS = {
                                  "en": "Counts it like a Dense layer, without the recurrent weights."}),
         Misconception("no input weights",
                       lambda p: count(p) - math.prod(shapes(p)["kernel"]),
-                      lambda p: {"ko": "입력에 곱하는 가중치(kernel)를 빼먹고 순환 가중치와 편향만 센 값이다.",
+                      lambda p: {"ko": "입력에 곱하는 가중치(kernel)를 빼먹고 순환 가중치와 절편만 센 값이다.",
                                  "en": "Counts only the recurrent weights and the bias, not the input kernel."}),
     ],
     "LSTM": [

@@ -46,7 +46,7 @@ KERNEL_MISCONCEPTIONS = [
                   lambda p: {"ko": "행 개수를 이전 은닉 상태의 크기(뉴런 개수) 대신 타임스텝 길이로 쓴 값이다.",
                              "en": "Uses the number of timesteps for the rows instead of the hidden-state size."}),
     Misconception("bias shape", lambda p: shapes(p)["bias"],
-                  lambda p: {"ko": "편향(bias)의 크기와 혼동한 값이다.", "en": "Confuses it with the bias."}),
+                  lambda p: {"ko": "절편(bias)의 크기와 혼동한 값이다.", "en": "Confuses it with the bias."}),
 ]
 _NOT_STACKED = Misconception(
     "gates not stacked", lambda p: (p["units"], p["units"]),
