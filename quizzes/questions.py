@@ -10,10 +10,17 @@ Words used throughout ``quizzes``:
 
 Every text field is bilingual: a dict {"ko": str, "en": str}. ``key`` is 1-based.
 """
+import re
 from dataclasses import dataclass, field, replace
 
 LANGS = ("ko", "en")
 LABELS = "①②③④"
+
+
+def comparable(text):
+    """A choice text as two items are compared to find a giveaway: markup, spaces and case
+    dropped (``"3,136"``, ``"`3,136`"`` and ``"3, 136"`` are the same answer)."""
+    return re.sub(r"\s+", "", text.replace("**", "").replace("`", "")).casefold()
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,19 @@ class Question:
             raise ValueError(f"{self.id}: {order!r} is not a permutation of the choices")
         return replace(self, choices=tuple(self.choices[i] for i in order),
                        key=list(order).index(self.key - 1) + 1)
+
+    def key_texts(self):
+        """The key's text in every language, as ``comparable`` writes it."""
+        return {comparable(self.choices[self.key - 1].text[lang]) for lang in LANGS}
+
+    def choice_texts(self):
+        """Every choice's text (key included) in every language, as ``comparable`` writes it."""
+        return {comparable(c.text[lang]) for c in self.choices for lang in LANGS}
+
+    def gives_away(self, other):
+        """Whether this question and ``other`` on one form give each other away: a choice of
+        either one is the key of the other."""
+        return bool(self.choice_texts() & other.key_texts() or self.key_texts() & other.choice_texts())
 
     def text(self, lang):
         """Plain strings of this question in one language (for templates and exports)."""

@@ -2,7 +2,10 @@
 
 A student's variant depends only on (seed, section, student id): question order, choice order
 and the numbers of the parameterized items are drawn from a ``random.Random`` seeded with a
-SHA-256 of those three, so adding a student to the roster changes no one else's copy.
+SHA-256 of those three, so adding a student to the roster changes no one else's copy. A
+parameterized copy that shows another item's key among its choices, or whose key another item of
+the form shows, is drawn again from the same stream (``_draw_apart``): no two questions of a form
+give each other away.
 """
 import csv
 import hashlib
@@ -18,6 +21,7 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L
 _CODE_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _ID_COLUMNS = ("student_id", "학번")
 _NAME_COLUMNS = ("name", "이름")
+MAX_APART_DRAWS = 200  # copies of one parameterized item tried before a form gives up
 KEY_COLUMNS = ("section", "student_id", "name", "variant", "question", "item_id", "key", "choices")
 
 
@@ -93,9 +97,25 @@ def _parametric_items(section):
     return parametric.items_for(section)
 
 
+def _draw_apart(item, rng, others):
+    """A copy of parameterized ``item`` drawn from ``rng`` that gives no question of ``others``
+    away, nor is given away by one (``Question.gives_away``): drawn again from the same ``rng``
+    until it is so, so the copy still depends only on the seed."""
+    for _ in range(MAX_APART_DRAWS):
+        q = item.draw(rng)
+        if not any(q.gives_away(other) for other in others):
+            return q
+    raise RuntimeError(f"{item.id}: every one of {MAX_APART_DRAWS} copies gives another item of "
+                       f"{item.section} away or is given away by one")
+
+
 def _questions(bank, rng):
-    """Bank questions in file order, then the section's parameterized items drawn from ``rng``."""
-    return list(bank.questions) + [item.draw(rng) for item in _parametric_items(bank.section)]
+    """Bank questions in file order, then the section's parameterized items drawn from ``rng``,
+    each redrawn until no two questions of the form give each other away."""
+    questions = list(bank.questions)
+    for item in _parametric_items(bank.section):
+        questions.append(_draw_apart(item, rng, questions))
+    return questions
 
 
 def canonical_form(bank, seed):
@@ -148,15 +168,21 @@ def key_csv(forms):
 
 def export_groups(bank, seed, n_variants):
     """[(item_id, [Question, ...])] for LMS exports: one question per bank item and
-    ``n_variants`` distinct fixed copies of each parameterized item (canonical choice order)."""
+    ``n_variants`` distinct fixed copies of each parameterized item (canonical choice order).
+    An LMS puts any copy beside any other item's copy, so no copy gives away a fixed item or a
+    copy kept for an earlier parameterized item, nor is given away by one."""
     groups = [(q.id, [q]) for q in bank.questions]
+    others = list(bank.questions)
     for item in _parametric_items(bank.section):
         rng = rng_for(seed, bank.section, f"export {item.id}")
         copies = {}
         for _ in range(20 * n_variants):
             q = item.draw(rng)
+            if any(q.gives_away(other) for other in others):
+                continue
             copies.setdefault((q.code, tuple(c.text["en"] for c in q.choices)), q)
             if len(copies) == n_variants:
                 break
         groups.append((item.id, list(copies.values())))
+        others += copies.values()
     return groups

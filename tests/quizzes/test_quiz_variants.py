@@ -1,11 +1,14 @@
 """Rosters, per-student variants and reproducible builds (byte-identical output)."""
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from quizzes.bank import load_section
 from quizzes.build import build
 from quizzes.errors import InputError
+from quizzes.parametric import ParametricItem
+from quizzes.questions import Choice
 from quizzes.variants import (CANONICAL, RosterEntry, canonical_form, key_rows, read_roster,
                               student_form, student_forms)
 
@@ -113,3 +116,105 @@ def test_same_seed_and_roster_give_byte_identical_output(tmp_path):
     other = students(_tree(tmp_path / "c"))
     assert other.keys() == students(a).keys()
     assert all(other[s] != students(a)[s] for s in other), "another seed must change every copy"
+
+
+# --- no two questions of a form give each other away (issue 9 §5) ---------------------------
+
+def _giveaways(questions):
+    """(id, id) pairs of one form where a choice of one question is the key of the other."""
+    return [(a.id, b.id) for i, a in enumerate(questions) for b in questions[i + 1:] if a.gives_away(b)]
+
+
+def test_gives_away_compares_keys_with_every_choice(bank):
+    fixed = bank.questions[0]
+    key_text = fixed.choices[fixed.key - 1].text
+    other = bank.questions[1]
+    showing = replace(other, choices=(Choice({"ko": f" `{key_text['ko']}` ", "en": "x"}, {}),) + other.choices[1:])
+    assert showing.gives_away(fixed) and fixed.gives_away(showing)
+    assert not other.gives_away(fixed)
+
+
+@pytest.mark.parametrize("section", ["9-1", "9-2", "9-3"])
+def test_no_course_form_gives_an_item_away(section):
+    """200 students' forms and 20 canonical forms of each section of the course bank: no
+    parameterized copy shows another item's key, and no item shows its key. Drawn without the
+    redraw, the same streams would give items away on some 9-2 and 9-3 forms (so the check is live)."""
+    from quizzes.variants import _parametric_items, rng_for
+
+    course = load_section(section)
+    forms = student_forms(course, 3, [RosterEntry(str(n), "") for n in range(200)])
+    forms += [canonical_form(course, seed) for seed in range(20)]
+    assert [(f.variant, pair) for f in forms for pair in _giveaways(f.questions)] == []
+    raw = sum(bool(_giveaways(list(course.questions) + [item.draw(rng_for(3, section, str(n)))
+                                                        for item in _parametric_items(section)]))
+              for n in range(200))
+    assert raw > 0 or section == "9-1"
+
+
+class _Rigged(ParametricItem):
+    """A parameterized item whose key is ``shown`` (another item's key) on about half of its
+    draws and a number no other item uses on the rest."""
+
+    objective = {"ko": "목표", "en": "goal"}
+
+    def __init__(self, item_id, shown):
+        super().__init__(item_id)
+        self.shown = shown
+
+    def draw_params(self, rng):
+        return {"value": rng.choice([self.shown, "999,999"])}
+
+    def key_choice(self, p):
+        return self.choice(p["value"], {"ko": "키", "en": "key"})
+
+    def distractors(self, p, rng):
+        return [self.choice(t, {"ko": "오해", "en": "wrong"}, "m") for t in ("111,111", "222,222", "333,333")]
+
+    def stem(self, p):
+        return {"ko": "값은?", "en": "Value?"}
+
+    def code(self, p):
+        return None
+
+    def explanation(self, p, key):
+        return {"ko": "설명", "en": "why"}
+
+
+def test_form_assembly_redraws_a_copy_that_gives_an_item_away(bank, monkeypatch):
+    """A rigged item shows a fixed item's key on half of its draws: without the redraw about
+    half of 100 forms would give it away; with it none does, and the forms stay reproducible."""
+    import quizzes.variants as variants
+
+    fixed = bank.questions[0]
+    rigged = _Rigged(f"{bank.section}-p9", fixed.choices[fixed.key - 1].text["ko"])
+    monkeypatch.setattr(variants, "_parametric_items", lambda section: [rigged])
+    students = [RosterEntry(str(n), "") for n in range(100)]
+    forms = student_forms(bank, 1, students)
+    assert [f.variant for f in forms if _giveaways(f.questions)] == []
+    assert {q.choices[q.key - 1].text["ko"] for f in forms for q in f.questions if q.id == rigged.id} == {"999,999"}
+    assert student_forms(bank, 1, students) == forms
+    raw = [rigged.draw(variants.rng_for(1, bank.section, s.student_id)) for s in students]
+    assert sum(q.gives_away(fixed) for q in raw) > 20
+
+
+def test_a_copy_that_always_gives_an_item_away_stops_the_form(bank, monkeypatch):
+    import quizzes.variants as variants
+
+    fixed = bank.questions[0]
+    rigged = _Rigged(f"{bank.section}-p9", fixed.choices[fixed.key - 1].text["ko"])
+    rigged.draw_params = lambda rng: {"value": rigged.shown}
+    monkeypatch.setattr(variants, "_parametric_items", lambda section: [rigged])
+    with pytest.raises(RuntimeError, match="gives another item"):
+        canonical_form(bank, 0)
+
+
+@pytest.mark.parametrize("section", ["9-2", "9-3"])
+def test_lms_copies_give_no_item_away(section):
+    """An LMS draws any exported copy beside any copy of another item: no such pair gives one away."""
+    from quizzes.variants import export_groups
+
+    groups = export_groups(load_section(section), 0, 10)
+    assert all(len(copies) == 10 for item_id, copies in groups if "-p" in item_id)
+    pairs = [(a.id, b.id) for i, (_, one) in enumerate(groups) for _, two in groups[i + 1:]
+             for a in one for b in two if a.gives_away(b)]
+    assert pairs == []
