@@ -185,3 +185,13 @@ def test_writer_parses_the_print_stylesheet_once(monkeypatch):
     print_css = [text for text in parsed if "table.bubbles" in text]
     assert len(print_css) == 1, len(print_css)
     assert all(o.startswith(b"%PDF") for o in outputs)
+
+
+def test_answer_grid_prints_one_row_of_bubbles_per_question(handout):
+    """The grid is a text row "① ② ③ ④" per question (issue 9 §8), under a header naming the choices."""
+    pdf, form = handout
+    text = _run("pdftotext", "-layout", str(pdf), "-")
+    grid = text[text.index("답안 표기란"):]
+    assert re.search(r"문항\s+답 \(하나만 칠하기\)", grid)
+    rows = re.findall(r"^\s*(\d+)\s+① +② +③ +④\s*$", grid, re.M)
+    assert [int(n) for n in rows] == list(range(1, len(form.questions) + 1))

@@ -55,9 +55,11 @@ def test_handout_header_labels_and_grid(forms):
     assert form.variant in grid and "2024001" in grid  # the answer page identifies its copy
     tables = re.findall(r'<table class="bubbles">(.*?)</table>', grid, re.S)
     assert len(tables) == (n + 9) // 10  # columns of at most 10 questions
-    rows = [r for t in tables for r in re.findall(r"<tr><th>(\d+)</th>((?:<td>.</td>)+)</tr>", t)]
+    # one row per question: its number, then one text cell with the four bubbles to fill
+    rows = [r for t in tables for r in re.findall(r"<tr><th>(\d+)</th><td>([^<]*)</td></tr>", t)]
     assert [int(number) for number, _ in rows] == list(range(1, n + 1))
-    assert all(cells == "".join(f"<td>{label}</td>" for label in LABELS) for _, cells in rows)
+    assert all(cells.split() == list(LABELS) for _, cells in rows)
+    assert all(re.search(r"<tr><th>문항</th><th>답 \(하나만 칠하기\)</th></tr>", t) for t in tables)
 
 
 def test_key_marks_the_key_and_explains(forms):
