@@ -169,21 +169,24 @@ def main(argv=None):
             f.write(STOCK_CONFIG.format(timeout=max(30, int(args.timeout))))
         seconds, _ = _timed(lambda: _autograde_with_nbgrader(stock))
         rows.append(("stock nbgrader (Execute)", args.stock_sample, n_nb(students[:args.stock_sample]), seconds, None))
+        print(f"measured: {rows[-1][:4]}", flush=True)
 
         ours = _course(tmp / "nbgrader", students[:args.nbgrader_sample], pristine)
         seconds, _ = _timed(lambda: _autograde_with_nbgrader(ours))
         rows.append(("nbgrader + SandboxedAutograde", args.nbgrader_sample, n_nb(students[:args.nbgrader_sample]),
                      seconds, None))
+        print(f"measured: {rows[-1][:4]}", flush=True)
 
         for workers in [int(w) for w in args.workers.split(",")]:
             course = _course(tmp / f"batch{workers}", students, pristine)
             seconds, summary = _timed(lambda: _batch(course, workers, env))
             rows.append((f"class autograder, {workers} worker(s)", len(students), n_nb(students), seconds, summary))
+            print(f"measured: {rows[-1][:4]}", flush=True)
             extra["last_batch_course"] = course
         course = extra.pop("last_batch_course")
         from autograder.gradebook.course import NbgraderCourse
         from autograder.gradebook.feedback import generate_feedback
-        feedback_s, _ = _timed(lambda: generate_feedback(NbgraderCourse(course), ASSIGNMENT, students))
+        feedback_s, feedback_failed = _timed(lambda: generate_feedback(NbgraderCourse(course), ASSIGNMENT, students))
         sample = [p for s in students[:12] if kinds[s] in ("correct", "mistakes")
                   for p in sorted((course / "submitted" / s / ASSIGNMENT).glob("*.ipynb"))][:24]
         parts, floor, calls_per_nb = breakdown(course, sample)
@@ -213,7 +216,8 @@ def main(argv=None):
               f"{str(row.get('peak_rss_mb_per_worker', '')):>16}")
     batches = [r for r in table if "peak_rss_mb_per_worker" in r]
     scaling = batches[0]["wall_s"] / batches[-1]["wall_s"] if len(batches) > 1 else None
-    print(f"\nfeedback HTML for {len(students)} students (apart): {feedback_s:.1f} s")
+    print(f"\nfeedback HTML for {len(students)} students (apart): {feedback_s:.1f} s"
+          f" ({len(feedback_failed)} failed)")
     if scaling:
         print(f"1 -> {len(batches[-1]['peak_rss_mb_per_worker'])} workers: {scaling:.2f}x")
     print("\nper notebook on one worker (mean over a sample of correct and typical-mistake notebooks):")

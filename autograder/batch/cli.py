@@ -78,6 +78,10 @@ def main(args):
     print(f"\n보고서: {folder}/ (scores.csv, failures.csv, mistakes.csv, summary.json)")
     if args.feedback:
         started = time.perf_counter()
-        count = generate_feedback(course, args.assignment, sorted(result.reports))
-        print(f"피드백 HTML: {count}명, {time.perf_counter() - started:.1f}초 ({course.root / 'feedback'})")
+        students = sorted(result.reports)
+        failed = generate_feedback(course, args.assignment, students)
+        print(f"피드백 HTML: {len(students) - len(failed)}명, {time.perf_counter() - started:.1f}초 "
+              f"({course.root / 'feedback'})")
+        for student, reason in failed.items():
+            print(f"  피드백 실패 (feedback failed) {student}: {reason}")
     return 0 if result.ok else 1

@@ -6,9 +6,10 @@ set_permissions), on one open Gradebook instead of one per step. Notebooks arriv
 run through the worker's part of the pipeline (``pipeline.autograde_notebook``).
 
 Where nbgrader gives up on a whole submission because one notebook is unreadable, the writer
-records that notebook alone as failed: its grades 0 (like a missing notebook), the submitted
-notebook flagged for the instructor, the reason as the automatic comment of its answer cells,
-and the file copied as it was; the student's other notebooks are graded as usual.
+records that notebook alone as failed: its grades 0 and no autograded file (like a missing
+notebook; the file stays in submitted/), the submitted notebook flagged for the instructor, the
+reason as the automatic comment of its answer cells; the student's other notebooks are graded
+as usual (and get feedback).
 """
 import shutil
 import warnings
@@ -88,8 +89,7 @@ class GradebookWriter:
         for name in graded:
             outcome = outcomes[name]
             path = dest / f"{name}.ipynb"
-            if outcome.autograded is None:
-                shutil.copy(src / f"{name}.ipynb", path)
+            if outcome.autograded is None:  # like a missing notebook: no autograded file (it stays in submitted/)
                 self._zero(student, name, flag=True, comment=UNREADABLE_COMMENT.format(reason=outcome.reason))
                 continue
             path.write_text(outcome.autograded, encoding="utf-8")

@@ -193,6 +193,7 @@ def test_unreadable_notebook_costs_only_itself(by_batch, tmp_path_factory):
     assert [(r["student"], r["notebook"]) for r in failures] == [("yoon_broken", "02_parameter_counts")]
     assert "not a readable notebook" in failures[0]["reason"]
     assert "yoon_broken / 02_parameter_counts" in proc.stdout
+    assert broken.exists() and not (root / "autograded" / "yoon_broken" / ASSIGNMENT / broken.name).exists()
 
 
 def _wait_for_ledger(root, at_least, proc, limit_s=BATCH_TIMEOUT_S):
