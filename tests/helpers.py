@@ -1,4 +1,5 @@
 """Helpers and constants shared by the tests (``from helpers import ...``; fixtures are in conftest.py)."""
+import re
 import subprocess
 import sys
 
@@ -21,3 +22,23 @@ def run_cli(*args, cwd=None):
     """``python -m autograder ARGS`` as a subprocess."""
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or REPO_ROOT)
+
+
+GLOSSARY = REPO_ROOT / "docs" / "glossary.md"
+# notation the glossary's rules section forbids (h_{-1}; "실습 N" titles)
+GLOSSARY_NOTATION = [r"실습 \d", r"h_\{-1\}", r"h_\(-1\)", r"h_-1\b"]
+
+
+def avoided_terms():
+    """The "쓰지 않는 말" column of docs/glossary.md's table, one term per comma-separated entry."""
+    terms = []
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] not in ("쓰는 말", "---") and cells[1]:
+            terms += [t.strip() for t in cells[1].split(",") if t.strip()]
+    return terms
+
+
+def avoided_patterns():
+    """Regular expressions of everything the glossary says not to write."""
+    return [re.escape(t) for t in avoided_terms()] + GLOSSARY_NOTATION

@@ -7,25 +7,13 @@ import nbformat
 import pytest
 
 from autograder.settings import REPO_ROOT, SOURCE_ROOT
+from helpers import avoided_patterns, avoided_terms
 
-GLOSSARY = REPO_ROOT / "docs" / "glossary.md"
 HANGUL = re.compile(r"[가-힣]")
-# notation the glossary's rules section forbids
-EXTRA = [r"실습 \d", r"h_\{-1\}", r"h_\(-1\)"]
-
-
-def avoided_terms():
-    """The "쓰지 않는 말" column of the glossary table."""
-    terms = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0] not in ("쓰는 말", "---") and cells[1]:
-            terms += [t.strip() for t in cells[1].split(",") if t.strip()]
-    return terms
 
 
 def _patterns():
-    return [re.escape(t) for t in avoided_terms()] + EXTRA
+    return avoided_patterns()
 
 
 def test_glossary_lists_the_terms_of_issue_9():

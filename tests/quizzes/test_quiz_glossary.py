@@ -12,28 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import avoided_patterns, avoided_terms
 from quiz_support import FIXTURE_BANK
 
 ROOT = Path(__file__).resolve().parents[2]
-GLOSSARY = ROOT / "docs" / "glossary.md"
 QUIZZES = ROOT / "quizzes"
 HANGUL = re.compile(r"[가-힣]")
 CODE_SPAN = re.compile(r"`[^`]*`")
-# notation the glossary's rules section forbids (h_{-1}; "실습 N" titles)
-NOTATION = [r"실습 \d", r"h_\{-1\}", r"h_\(-1\)", r"h_-1\b"]
-
-
-def avoided_terms():
-    """The "쓰지 않는 말" column of the glossary's table, one term per comma-separated entry."""
-    terms = []
-    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) == 3 and cells[0] not in ("쓰는 말", "---") and cells[1]:
-            terms += [t.strip() for t in cells[1].split(",") if t.strip()]
-    return terms
-
-
-PATTERNS = [re.escape(t) for t in avoided_terms()] + NOTATION
+PATTERNS = avoided_patterns()
 
 
 def avoided_in(text):
