@@ -47,5 +47,4 @@ def memoized(fn):
                 store.popitem(last=False)
         return copy.deepcopy(store[key])
 
-    wrapper.cache_clear = store.clear
     return wrapper

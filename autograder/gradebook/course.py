@@ -32,9 +32,8 @@ class NbgraderCourse:
         return self.coursedir.course_id
 
     def folder(self, step, student, assignment):
-        """<root>/<step>/<student>/<assignment> for an nbgrader step ("submitted", "autograded", ...)."""
-        directory = {"submitted": self.coursedir.submitted_directory, "autograded": self.coursedir.autograded_directory,
-                     "feedback": self.coursedir.feedback_directory}[step]
+        """<root>/<step>/<student>/<assignment> for an nbgrader step: "submitted" or "autograded"."""
+        directory = {"submitted": self.coursedir.submitted_directory, "autograded": self.coursedir.autograded_directory}[step]
         return Path(self.coursedir.format_path(directory, student, assignment))
 
     def source_folder(self, assignment):
