@@ -7,7 +7,7 @@
   answers.py               the student's functions as graders call them (sandboxed or local)
   graders/                 one pytest module per exercise function: cases, known mistakes, ``grade``
   cases.py, checks.py      what grader modules are made of: cases/mistakes; comparisons, CaseFailed
-  pytest_runner.py         runs grader modules with pytest -> FunctionReport per function
+  grader_suite.py          runs the grader modules on a submission -> FunctionReport per function
   feedback.py              Korean feedback text from a FunctionReport
   settings.py              GradingSettings (the one place for defaults), REPO_ROOT, SOURCE_ROOT
   errors.py                StudentError, NotGradable

@@ -12,7 +12,7 @@ from autograder.answer_cells import grading_plan
 from autograder.answers import SandboxAnswers
 from autograder.errors import NotGradable
 from autograder.feedback import part_feedback
-from autograder.pytest_runner import run_graders
+from autograder.grader_suite import run_graders
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import GradingSettings
 

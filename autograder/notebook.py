@@ -7,7 +7,7 @@ not execute test cells (see autograder.nbgrader_preprocessor).
 """
 from autograder.answers import LocalAnswers
 from autograder.feedback import part_feedback
-from autograder.pytest_runner import run_graders
+from autograder.grader_suite import run_graders
 
 
 def check(function_name, fn, seed=0):

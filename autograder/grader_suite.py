@@ -1,0 +1,131 @@
+"""Runs the grader modules on one submission: one result per case.
+
+``run_graders(functions, answers, seed)`` runs ``graders/<function>.py`` for each function, with
+``answers`` (a callable ``answers(function, *args, **kwargs)``) as what the graders call, and
+returns a FunctionReport per function: the case results and the module's ``HINTS``.
+
+The grader modules are pytest test modules (``grade(case, answers)``, parametrized over
+``cases(rng)``; pytest collects them through graders/pytest.ini, and the test suite runs them
+under pytest against the instructor's solution). Grading a notebook does what pytest would do
+with them, once per process instead of once per notebook: import each module and build its cases
+for a seed once (a GraderModule, kept per process), then call ``grade`` per case and sort what it
+raises. pytest's own session (config, plugins, collection, reports) cost ~0.3 s a notebook and
+told the grader nothing it uses.
+"""
+import importlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from autograder.cases import case_rng, same_case
+from autograder.checks import CaseFailed
+from autograder.errors import StudentError
+from reference import configure_backend
+
+MAX_COLLECTED = 512  # (function, seed) pairs a process keeps collected: a batch uses one seed, the server one per attempt
+
+
+@dataclass
+class CaseResult:
+    """The outcome of one case.
+
+    failure: the CaseFailed when the output was wrong; error: the StudentError when the code
+    itself failed; internal: a fault of the grader (text); public: the case is the same for
+    every seed (a fixed example), so its expected value may be shown.
+    """
+
+    function: str
+    case: object
+    passed: bool
+    failure: CaseFailed | None = None
+    error: StudentError | None = None
+    internal: str | None = None
+    public: bool = True
+
+    @property
+    def mistake(self):
+        """The known-mistake key the output matched, or None."""
+        return self.failure.mistake if self.failure is not None else None
+
+
+@dataclass
+class FunctionReport:
+    """All cases of one function's grader; ``hints``: {error kind: Korean hint} from its module."""
+
+    function: str
+    hints: dict
+    cases: list = field(default_factory=list)
+
+
+def _frozen(value):
+    """The case's arrays made read-only: a case is built once and graded for every notebook."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _frozen(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _frozen(v)
+    return value
+
+
+@dataclass(frozen=True)
+class GraderModule:
+    """One grader module with its cases for a seed; public[i]: case i is the same for every seed."""
+
+    function: str
+    module: object
+    cases: tuple
+    public: tuple
+
+    @classmethod
+    def collect(cls, function, seed):
+        module = importlib.import_module(f"autograder.graders.{function}")
+        cases = module.cases(case_rng(function, seed))
+        others = module.cases(case_rng(function, seed + 1))
+        for case in cases:
+            _frozen((case.args, case.kwargs))
+        return cls(function, module, tuple(cases), tuple(same_case(c, o) for c, o in zip(cases, others)))
+
+    def run(self, answers):
+        report = FunctionReport(self.function, getattr(self.module, "HINTS", {}))
+        for case, public in zip(self.cases, self.public):
+            result = _outcome(self.function, case, lambda: self.module.grade(case, answers))
+            result.public = public
+            report.cases.append(result)
+        return report
+
+
+def _outcome(function, case, grade):
+    try:
+        grade()
+    except CaseFailed as exc:
+        return CaseResult(function, case, False, failure=exc)
+    except StudentError as exc:
+        return CaseResult(function, case, False, error=exc)
+    except Exception as exc:  # noqa: BLE001 - a fault of the grader, not of the student: recorded plainly
+        return CaseResult(function, case, False,
+                          internal=f"채점기 내부 오류 ({type(exc).__name__}: {exc}); 조교에게 알려 주세요.")
+    return CaseResult(function, case, True)
+
+
+_COLLECTED = OrderedDict()  # (function, seed) -> GraderModule, least recently used dropped first
+
+
+def grader_module(function, seed):
+    """The collected grader of ``function`` for ``seed`` (built once per process and seed)."""
+    key = (function, seed)
+    if key not in _COLLECTED:
+        _COLLECTED[key] = GraderModule.collect(function, seed)
+        if len(_COLLECTED) > MAX_COLLECTED:
+            _COLLECTED.popitem(last=False)
+    _COLLECTED.move_to_end(key)
+    return _COLLECTED[key]
+
+
+def run_graders(functions, answers, seed=0):
+    """{function: FunctionReport} for every case of every function's grader module, in order."""
+    configure_backend()
+    return {f: grader_module(f, seed).run(answers) for f in functions}
