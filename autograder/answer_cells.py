@@ -21,6 +21,7 @@ grader can run it without Keras"):
 defines somewhere that does not run, and name the graded cell when it moved.
 """
 import ast
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -33,9 +34,8 @@ NAME_ERROR = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 
 def imports_forbidden(source):
     """True when the code imports keras/tensorflow/jax/torch or the grader (static check)."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
+    tree = _parse(source)
+    if tree is None:
         return False
     for node in ast.walk(tree):
         names = []
@@ -58,7 +58,9 @@ def _source(cell):
     return source if isinstance(source, str) else "".join(source)
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(source):
+    """The cell's syntax tree, or None (kept per source: a class's copies share most cells; never mutated)."""
     try:
         return ast.parse(source)
     except SyntaxError:
@@ -128,10 +130,17 @@ def definitions(source, known=(), exclude=()):
     imports, ``def``/``class`` and constant assignments, other lines blanked so line numbers
     still match the cell; ``known``: names already defined; statements binding a name in
     ``exclude`` are dropped. ``bound``: names the kept code binds; ``skipped``: names bound by
-    statements that do not run."""
+    statements that do not run (both frozensets)."""
+    return _definitions(source, frozenset(known), frozenset(exclude))
+
+
+@functools.lru_cache(maxsize=4096)
+def _definitions(source, known, exclude):
+    """definitions(), kept per (source, known, exclude): a class's copies share most cells."""
     tree = _parse(source)
     if tree is None:
-        return "", set(), set(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M)) | defined_functions(source)
+        skipped = set(re.findall(r"^([A-Za-z_]\w*)\s*=", source, re.M)) | defined_functions(source)
+        return "", frozenset(), frozenset(skipped)
     lines = source.splitlines()
     keep = [""] * len(lines)
     known, bound, skipped = set(known), set(), set()
@@ -154,7 +163,7 @@ def definitions(source, known=(), exclude=()):
         known |= names
         bound |= names
     code = "\n".join(keep).rstrip()
-    return (code + "\n" if code else ""), bound, skipped - bound
+    return (code + "\n" if code else ""), frozenset(bound), frozenset(skipped - bound)
 
 
 @dataclass(frozen=True)
@@ -233,15 +242,21 @@ def _original_answer_index(cells, function, spec):
 
 def provided_code(spec, exclude=()):
     """((label, code), ...), bound names: the definitions of the notebook's provided cells (from the source)."""
+    cells, bound = _provided_code(spec.provided, frozenset(exclude))
+    return cells, set(bound)
+
+
+@functools.lru_cache(maxsize=64)
+def _provided_code(provided, exclude):
     cells, bound = [], set()
-    for _, source in spec.provided:
+    for _, source in provided:
         if imports_forbidden(source):
             continue
         code, names, _ = definitions(source, bound, exclude)
         if code:
             cells.append((PROVIDED_LABEL, code))
             bound |= names
-    return tuple(cells), bound
+    return tuple(cells), frozenset(bound)
 
 
 def grading_plan(nb, spec):

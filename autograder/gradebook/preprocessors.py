@@ -5,12 +5,22 @@ Each class keeps nbgrader's per-cell logic and changes only where it gets the gr
                                                         (an AssignmentSnapshot; they run on workers)
   SessionSaveAutoGrades, SessionAssignLatePenalties     write through resources["nbgrader"]["gradebook"]
                                                         (the writer's one open Gradebook)
-instead of opening a Gradebook per notebook, as nbgrader does (about 100 ms a notebook).
+instead of opening a Gradebook per notebook, as nbgrader does (about 100 ms a notebook); and
+  SchemaOnceCheckCellMetadata                           nbgrader's metadata checks with one validator
+                                                        per process (nbgrader re-checks the JSON schema
+                                                        itself for every cell: ~35 ms a notebook)
 """
+import functools
 import json
+import traceback
 
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import BaseMetadataValidator
 from nbgrader.preprocessors import (
     AssignLatePenalties,
+    CheckCellMetadata,
     NbGraderPreprocessor,
     OverwriteCells,
     OverwriteKernelspec,
@@ -70,6 +80,47 @@ class SessionAssignLatePenalties(AssignLatePenalties):
         return nb, resources
 
 
+class _SchemaCheckedOnce(BaseMetadataValidator):
+    """``jsonschema.validate(meta, schema)`` as nbgrader calls it, without re-checking the schema each time."""
+
+    _validators = {}  # schema version -> jsonschema validator of that schema
+
+    def validate_cell(self, cell):
+        meta = cell.metadata.get("nbgrader")
+        if meta is None or meta.get("schema_version", 0) != self.schema_version:
+            return super().validate_cell(cell)  # nothing to check, or nbgrader's own version error
+        if self.schema_version not in self._validators:
+            cls = validator_for(self.schema)
+            cls.check_schema(self.schema)
+            self._validators[self.schema_version] = cls(self.schema)
+        error = best_match(self._validators[self.schema_version].iter_errors(meta))
+        if error is not None:
+            raise error
+
+
+class _OnceCheckedValidator(MetadataValidator, _SchemaCheckedOnce):
+    """nbgrader's MetadataValidator (its per-cell and per-notebook rules) over _SchemaCheckedOnce."""
+
+
+@functools.cache
+def _metadata_validator():
+    return _OnceCheckedValidator()
+
+
+class SchemaOnceCheckCellMetadata(CheckCellMetadata):
+    """nbgrader's CheckCellMetadata.preprocess with one validator kept for the process."""
+
+    def preprocess(self, nb, resources):
+        try:
+            _metadata_validator().validate_nb(nb)
+        except ValidationError:
+            msg = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error("%s\n%s", traceback.format_exc(), msg)
+            raise ValidationError(msg) from None
+        return nb, resources
+
+
 # nbgrader class -> its re-seated twin
-ON_WORKER = {OverwriteKernelspec: SnapshotOverwriteKernelspec, OverwriteCells: SnapshotOverwriteCells}
+ON_WORKER = {OverwriteKernelspec: SnapshotOverwriteKernelspec, OverwriteCells: SnapshotOverwriteCells,
+             CheckCellMetadata: SchemaOnceCheckCellMetadata}
 ON_WRITER = {SaveAutoGrades: SessionSaveAutoGrades, AssignLatePenalties: SessionAssignLatePenalties}
