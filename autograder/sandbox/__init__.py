@@ -1,8 +1,10 @@
 """Runs a student's answer cells in a separate, isolated process and calls their functions.
 
-``runner.py`` is the only code that runs inside the sandbox (stdlib + numpy); ``wire.py``
-encodes values for the pipe between the two sides; ``session.py`` starts, feeds and kills
-the sandbox from the trusted grading process.
+Inside the sandbox (stdlib + numpy only): ``fork_server.py`` keeps numpy imported and forks a
+session process per notebook, which runs ``runner.py`` (executes cells, answers calls). On the
+trusted side: ``isolation.py`` builds the bubblewrap command, ``pool.py`` keeps warm sandboxes
+per process and resets them between notebooks, ``session.py`` feeds one notebook's session and
+kills it. ``wire.py`` encodes values for the socket between the two sides.
 """
 from autograder.sandbox.session import SandboxSession
 

@@ -1,14 +1,13 @@
 """The sandbox side: executes answer cells and calls the student's functions on request.
 
-Runs as a separate process (inside bubblewrap when available) with only the stdlib, numpy
-and wire.py next to it. Protocol: one JSON request per line on the original stdin, one JSON
-reply per line on the original stdout; the student's own prints go to stderr, which the
-grader discards. Requests:
+Runs in a session process forked by fork_server.py (inside bubblewrap when available) with only
+the stdlib, numpy and wire.py next to it. Protocol: one JSON request per line on the session's
+socket, one JSON reply per line back; the student's own prints go to stderr, which the grader
+discards. Requests:
   {"op": "exec", "cell": grade_id, "source": str, "timeout": s}   -> {"ok": true} | error
   {"op": "call", "fn": name, "args": [...], "kwargs": {...}, "timeout": s}
                                                                   -> {"ok": true, "value": v} | error
 An error reply is {"ok": false, "error": {"type", "message", "where", "forbidden"}}.
-Usage: python runner.py MEMORY_MB SCRATCH_MB (address-space cap; the largest file it may write)
 """
 import importlib.abc
 import linecache
@@ -82,17 +81,14 @@ def _run(request, namespace):
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _protocol_streams():
-    """Keep the pipes to the grader on private fds; the student's stdin/stdout become null/stderr."""
-    proto_in, proto_out = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb")
+def serve(fd, memory_mb, scratch_mb):
+    """Answer requests on the socket ``fd`` until it closes. memory_mb: address-space cap;
+    scratch_mb: the largest file the student's code may write. The student's stdin/stdout
+    become null/stderr."""
+    proto_in, proto_out = os.fdopen(os.dup(fd), "rb"), os.fdopen(fd, "wb")
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
-    return proto_in, proto_out
-
-
-def main():
-    proto_in, proto_out = _protocol_streams()
-    memory, scratch = int(sys.argv[1]) * 2**20, int(sys.argv[2]) * 2**20
+    memory, scratch = int(memory_mb) * 2**20, int(scratch_mb) * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (scratch, scratch))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -111,7 +107,3 @@ def main():
                                                      "message": "반환값이 너무 큽니다"}}).encode()
         proto_out.write(out)
         proto_out.flush()
-
-
-if __name__ == "__main__":
-    main()

@@ -124,3 +124,88 @@ def test_nothing_the_student_starts_outlives_the_notebook(isolation, escape):
 def test_one_blas_thread_per_sandbox():
     src = "import os\ndef f():\n    return [os.environ.get(k) for k in ('OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'MKL_NUM_THREADS')]\n"
     assert _call(src) == ["1", "1", "1"]
+
+
+# --- warm sandboxes: one notebook's session never reaches the next one's -----------------------
+
+LEAVE_TRACES = '''import os, subprocess, sys, time
+def f():
+    open("/tmp/a.txt", "w").write("answer of the last student")
+    open("/dev/shm/b", "w").write("x")
+    os.makedirs("/tmp/locked/inner")
+    open("/tmp/locked/inner/c", "w").write("x")
+    os.chmod("/tmp/locked/inner", 0)
+    os.chmod("/tmp/locked", 0)
+    os.symlink("/sandbox", "/tmp/link")
+    subprocess.Popen([sys.executable, "-c", "import os, time\\nwhile True:\\n    open('/tmp/late', 'w').write(str(os.getpid()))\\n    time.sleep(0.05)"],
+                     start_new_session=True)
+    time.sleep(0.3)
+    os.chmod("/tmp", 0)
+    return 1
+'''
+LOOK_AROUND = '''import os
+def f():
+    others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
+    return [sorted(os.listdir("/tmp")), sorted(os.listdir("/dev/shm")), others]
+'''
+
+
+def test_the_next_session_finds_no_process_and_no_file_of_the_last():
+    settings = GradingSettings(timeout=5, isolation="bwrap")
+    with SandboxSession([("f", LEAVE_TRACES)], settings) as session:
+        assert session.call("f") == 1
+        first = session._sandbox
+    with SandboxSession([("f", LOOK_AROUND)], settings) as session:
+        found = session.call("f")
+        assert session._sandbox is first  # the same warm sandbox, reset
+    assert found == [[], [], []]
+
+
+def test_a_session_cannot_reach_into_the_fork_server():
+    src = '''import ctypes, os
+def f():
+    seen = {}
+    parent = os.getppid()
+    for name in ("mem", "environ"):
+        try:
+            open(f"/proc/{parent}/{name}", "rb").read(1)
+            seen[name] = "read"
+        except OSError as exc:
+            seen[name] = type(exc).__name__
+    fds = set()
+    for fd in os.listdir(f"/proc/{parent}/fd"):
+        try:
+            os.readlink(f"/proc/{parent}/fd/{fd}")
+            fds.add("read")
+        except OSError as exc:
+            fds.add(type(exc).__name__)
+    seen["fds"] = sorted(fds)
+    seen["ptrace"] = ctypes.CDLL(None).ptrace(16, parent, 0, 0)  # PTRACE_ATTACH
+    seen["caps"] = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]
+    try:
+        open("/dev/evil", "w")
+        seen["dev"] = "written"
+    except OSError as exc:
+        seen["dev"] = type(exc).__name__
+    return seen
+'''
+    seen = _call(src, isolation="bwrap")
+    assert seen == {"mem": "PermissionError", "environ": "PermissionError", "fds": ["PermissionError"], "ptrace": -1,
+                    "caps": "0000000000000000", "dev": "OSError"}, seen
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGSTOP"])
+def test_a_fork_server_killed_or_stopped_by_a_student_is_replaced(signal_name):
+    attack = f"import os, signal\ndef f():\n    os.kill(os.getppid(), signal.{signal_name})\n    return 1\n"
+    settings = GradingSettings(timeout=3, isolation="bwrap")
+    with SandboxSession([("f", attack)], settings) as session:
+        try:
+            session.call("f")
+        except StudentError as err:  # the sandbox went down with its server
+            assert err.kind == "Crash"
+        attacked = session._sandbox
+    started = time.monotonic()
+    with SandboxSession([("g", "def g(x):\n    return x + 1\n")], settings) as session:
+        assert session.call("g", 1) == 2
+        assert session._sandbox is not attacked
+    assert time.monotonic() - started < 5 + 30  # the reset's wait, a fresh start
