@@ -6,7 +6,7 @@ hostile or broken) of --students students x the four ch09 notebooks, on this mac
              on the first --stock-sample students
   nbgrader   nbgrader autograde with this project's config (SandboxedAutograde), --nbgrader-sample students
   batch xN   python -m autograder autograde --workers N --force, on all students (fresh course copies)
-  feedback   nbgrader generate_feedback for the whole class (reported apart)
+  feedback   nbgrader generate_feedback for --feedback-sample students (reported apart, per student)
 Per-notebook breakdown of one worker's work (sandbox start + answer cells, calls, graders and
 references, nbgrader's pipeline) and of the writer (gradebook rows and files), and the floor
 (sandbox start, cells, the same calls answered, nothing else; from a warm sandbox and from a
@@ -130,8 +130,10 @@ def breakdown(course, sample):
     preprocessor.grade_notebook = timing("grade", grade)
     try:
         for path in sample:  # warm-up: Keras imported, references memoized, as on a worker
+            made.append([])
             autograde_notebook(path.read_bytes(), path.parent.parent.name, path.stem, pipeline)
         spent.update(dict.fromkeys(spent, 0.0))
+        made.clear()
         for path in sample:
             made.append([])
             t = time.perf_counter()
@@ -176,6 +178,7 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--stock-sample", type=int, default=10)
     parser.add_argument("--nbgrader-sample", type=int, default=20)
+    parser.add_argument("--feedback-sample", type=int, default=20)
     parser.add_argument("--workers", default="1,2", help="comma list of batch worker counts")
     parser.add_argument("--timeout", type=float, default=2.0, help="per-call limit (s) in every run")
     args = parser.parse_args(argv)
@@ -213,7 +216,9 @@ def main(argv=None):
         course = extra.pop("last_batch_course")
         from autograder.gradebook.course import NbgraderCourse
         from autograder.gradebook.feedback import generate_feedback
-        feedback_s, feedback_failed = _timed(lambda: generate_feedback(NbgraderCourse(course), ASSIGNMENT, students))
+        feedback_students = students[:args.feedback_sample]
+        feedback_s, feedback_failed = _timed(lambda: generate_feedback(NbgraderCourse(course), ASSIGNMENT,
+                                                                       feedback_students))
         sample = [p for s in students[:12] if kinds[s] in ("correct", "mistakes")
                   for p in sorted((course / "submitted" / s / ASSIGNMENT).glob("*.ipynb"))][:24]
         parts, floors, calls_per_nb = breakdown(course, sample)
@@ -244,8 +249,10 @@ def main(argv=None):
               f"{str(row.get('peak_rss_mb_per_worker', '')):>16}")
     batches = [r for r in table if "peak_rss_mb_per_worker" in r]
     scaling = batches[0]["wall_s"] / batches[-1]["wall_s"] if len(batches) > 1 else None
-    print(f"\nfeedback HTML for {len(students)} students (apart): {feedback_s:.1f} s"
-          f" ({len(feedback_failed)} failed)")
+    per_student = feedback_s / len(feedback_students)
+    print(f"\nfeedback HTML (apart, one process): {feedback_s:.1f} s for {len(feedback_students)} students"
+          f" ({len(feedback_failed)} failed) = {per_student:.2f} s a student, ~{per_student * len(students) / 60:.0f} min"
+          f" for all {len(students)}")
     if scaling:
         print(f"1 -> {len(batches[-1]['peak_rss_mb_per_worker'])} workers: {scaling:.2f}x")
     for r in batches:
@@ -265,7 +272,8 @@ def main(argv=None):
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / "autograde.json"
     out.write_text(json.dumps({"machine": platform.platform(), "cpus": cores, "timeout_s": args.timeout,
-                               "rows": table, "feedback_s": round(feedback_s, 2), "scaling_1_to_n": scaling,
+                               "rows": table, "feedback_s": round(feedback_s, 2),
+                               "feedback_students": len(feedback_students), "scaling_1_to_n": scaling,
                                "breakdown_ms": {k: round(v * 1000, 1) for k, v in parts.items()},
                                "floor_ms": {k: round(v * 1000, 1) for k, v in floors.items()},
                                "calls_per_notebook": calls_per_nb},
