@@ -119,11 +119,11 @@ def breakdown(course, sample):
         def wrapped(*args, **kwargs):
             if record:
                 made[-1].append((args[1], args[2:], kwargs))  # (self, function, *args)
-            t = time.perf_counter()
+            t, started_before = time.perf_counter(), spent["start"]
             try:
                 return fn(*args, **kwargs)
-            finally:
-                spent[key] += time.perf_counter() - t
+            finally:  # a call that starts the session process counts that start once, under "start"
+                spent[key] += time.perf_counter() - t - (spent["start"] - started_before if key == "calls" else 0)
         return wrapped
 
     SandboxSession._spawn, SandboxSession.call = timing("start", spawn), timing("calls", call, record=True)
