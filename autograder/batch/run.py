@@ -103,6 +103,7 @@ def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result,
     with open_cluster(cluster) as client, GradebookWriter(course, pipeline) as writer:
         result.workers = len(client.scheduler_info()["workers"])
         resources = task_resources(client, cluster.device)
+        writer.add_students([s.student for s in todo])
         shared = client.scatter(pipeline, broadcast=True)
         owner, pending, outcomes = {}, {}, {}
         futures = []

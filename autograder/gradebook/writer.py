@@ -112,6 +112,13 @@ class GradebookWriter:
     def close(self):
         self.gradebook.close()
 
+    def add_students(self, students):
+        """Create the students' gradebook rows in sorted order before any is written, as
+        ``nbgrader autograde`` (which grades them in that order) does: its exports list students
+        in the order their rows were made, and notebooks come back here in any order."""
+        for student in sorted(students):
+            self.gradebook.update_or_create_student(student)
+
     def write(self, student, outcomes):
         """Write one student's submission; ``outcomes``: {notebook name: NotebookOutcome} for the
         submitted notebooks of the assignment. NoNotebooks when there are none."""

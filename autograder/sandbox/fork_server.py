@@ -42,20 +42,35 @@ def _set_dumpable(flag):
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
 
 
-def _empty(folder):
-    """Remove everything in ``folder`` (the student may have made entries read-only or unreadable)."""
-    os.chmod(folder, 0o700)
-    for root, dirs, _ in os.walk(folder):
-        for name in dirs:
-            path = os.path.join(root, name)
-            if not os.path.islink(path):
-                os.chmod(path, 0o700)
+def _mount_points(folder):
+    """Mount points strictly inside ``folder``: bubblewrap's binds of paths under it (a virtual
+    environment under /tmp, say) sit on the scratch tmpfs and are not the student's to remove."""
+    inside = folder.rstrip("/") + "/"
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        points = {line.split()[4].replace("\\040", " ") for line in f}
+    return frozenset(p for p in points if p.startswith(inside))
+
+
+def _empty(folder, keep=frozenset()):
+    """Remove everything in ``folder`` but the mount points in ``keep`` and the folders leading to
+    them (the student may have made entries read-only or unreadable)."""
+    os.chmod(folder, 0o755)
     for entry in os.scandir(folder):
-        if entry.is_dir(follow_symlinks=False):
+        if entry.path in keep:
+            continue
+        if any(k.startswith(entry.path + "/") for k in keep):
+            _empty(entry.path, keep)
+        elif entry.is_dir(follow_symlinks=False):
+            os.chmod(entry.path, 0o700)
+            for root, dirs, _ in os.walk(entry.path):  # top-down: each folder made readable before it is entered
+                for name in dirs:
+                    if not os.path.islink(os.path.join(root, name)):
+                        os.chmod(os.path.join(root, name), 0o700)
             shutil.rmtree(entry.path)
         else:
             os.unlink(entry.path)
-    if os.listdir(folder):
+    left = [os.path.join(folder, name) for name in os.listdir(folder)]
+    if any(p not in keep and not any(k.startswith(p + "/") for k in keep) for p in left):
         raise OSError(f"{folder} is not empty")
 
 
@@ -68,6 +83,7 @@ def _other_processes():
 class ForkServer:
     def __init__(self, control, mode, scratch):
         self.control, self.mode, self.scratch = control, mode, scratch
+        self.keep = frozenset().union(*(_mount_points(folder) for folder in scratch))
         self.children = set()
 
     def serve(self):
@@ -123,7 +139,7 @@ class ForkServer:
                     raise OSError("processes of the last session did not end")
                 time.sleep(0.002)
             for folder in self.scratch:
-                _empty(folder)
+                _empty(folder, self.keep)
         except OSError as exc:
             return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
         return {"ok": True}

@@ -130,7 +130,9 @@ def test_one_blas_thread_per_sandbox():
 
 LEAVE_TRACES = '''import os, subprocess, sys, time
 def f():
-    open("/tmp/a.txt", "w").write("answer of the last student")
+    for root, dirs, _ in os.walk("/tmp"):  # also next to what bubblewrap mounts under /tmp (a venv there, say)
+        dirs[:] = [d for d in dirs if not os.path.ismount(os.path.join(root, d))]
+        open(os.path.join(root, "left.txt"), "w").write("answer of the last student")
     open("/dev/shm/b", "w").write("x")
     os.makedirs("/tmp/locked/inner")
     open("/tmp/locked/inner/c", "w").write("x")
@@ -146,20 +148,27 @@ def f():
 LOOK_AROUND = '''import os
 def f():
     others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid(), os.getppid())]
-    return [sorted(os.listdir("/tmp")), sorted(os.listdir("/dev/shm")), others]
+    scratch = []
+    for root, dirs, files in os.walk("/tmp"):
+        dirs[:] = [d for d in dirs if not os.path.ismount(os.path.join(root, d))]
+        scratch += [os.path.join(root, name) for name in dirs + files]
+    return [sorted(scratch), sorted(os.listdir("/dev/shm")), others]
 '''
 
 
 def test_the_next_session_finds_no_process_and_no_file_of_the_last():
     settings = GradingSettings(timeout=5, isolation="bwrap")
-    pool.close_idle()  # no warm sandbox of earlier tests: the second session must get the first one's
+    pool.close_idle()  # no warm sandbox of earlier tests: every session below gets the same one
+    with SandboxSession([("f", LOOK_AROUND)], settings) as session:
+        fresh = session.call("f")  # what a new sandbox shows (mount points under /tmp, if any)
+        first = session._sandbox
     with SandboxSession([("f", LEAVE_TRACES)], settings) as session:
         assert session.call("f") == 1
-        first = session._sandbox
+        assert session._sandbox is first
     with SandboxSession([("f", LOOK_AROUND)], settings) as session:
         found = session.call("f")
         assert session._sandbox is first  # the same warm sandbox, reset
-    assert found == [[], [], []]
+    assert found == fresh and fresh[1:] == [[], []]
 
 
 def test_a_session_cannot_reach_into_the_fork_server():
