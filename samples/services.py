@@ -34,7 +34,11 @@ def kill_group(proc):
 
 @contextmanager
 def serving(course, *args, start_timeout_s=240):
-    """Yields (base URL, process, log path) of a grading server on ``course`` once it is ready."""
+    """Yields (base URL, process, log path) of a grading server on ``course`` once it is ready.
+
+    Ready is the line the server prints; the port must accept a connection at once after it
+    (a server that prints before it listens fails here, not in whichever test comes next).
+    """
     port = free_port()
     log_path = Path(course) / f"serve-{port}.log"
     with open(log_path, "w", encoding="utf-8") as log:
@@ -46,7 +50,8 @@ def serving(course, *args, start_timeout_s=240):
             while READY not in log_path.read_text(encoding="utf-8"):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"the server did not start:\n{log_path.read_text(encoding='utf-8')[-3000:]}")
-                time.sleep(0.5)
+                time.sleep(0.02)
+            socket.create_connection(("127.0.0.1", port), timeout=30).close()
             yield f"http://127.0.0.1:{port}", proc, log_path
         finally:
             kill_group(proc)

@@ -1,8 +1,11 @@
 """``python -m autograder serve``: the grading server (FastAPI on uvicorn, grading on Dask).
 
-Prints the URL, the device, the Keras backend and the number of workers when it is ready.
-Stop it with Ctrl-C (or SIGTERM); a kill -9 loses nothing that was acknowledged.
+Prints the URL, the device, the Keras backend and the number of workers when it is ready: the
+port is listening by then (connections wait in its backlog until uvicorn takes them), so a
+client that starts on that line is never refused. Stop it with Ctrl-C (or SIGTERM); a kill -9
+loses nothing that was acknowledged.
 """
+import socket
 import sys
 
 from autograder.settings import ServerSettings, add_cluster_arguments, cluster_from_args
@@ -41,6 +44,11 @@ def main(args):
     except CourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        listening = _listen(args.host, args.port)
+    except OSError as exc:
+        print(f"error: {args.host}:{args.port}에서 들을 수 없습니다 (cannot listen there): {exc}", file=sys.stderr)
+        return 2
     db = Database(args.db or default_url(course.root))
     db.upgrade()
     settings = ServerSettings(args.host, args.port, args.max_upload_mb, args.per_hour, args.max_active)
@@ -57,8 +65,22 @@ def main(args):
           f"device={info['device']} backend={info['backend']} keras={info['keras']} workers={info['workers']} "
           f"db={db.url.render_as_string(hide_password=True)}", flush=True)
     try:
-        uvicorn.run(create_app(state), host=args.host, port=args.port, log_level="warning")
+        config = uvicorn.Config(create_app(state), host=args.host, port=args.port, log_level="warning")
+        uvicorn.Server(config).run(sockets=[listening])
     finally:
         state.dispatcher.stop()
         state.dispatcher.join(timeout=30)
     return 0
+
+
+def _listen(host, port):
+    """A TCP socket bound to (host, port) and listening; IPv6 when the host is an IPv6 address."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock

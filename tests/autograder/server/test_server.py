@@ -5,6 +5,7 @@ Scores are checked against grade_notebook with the seed the server stored for th
 (what `python -m autograder grade --seed S --expected-values public` prints).
 """
 import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -104,6 +105,21 @@ def server(course, tmp_path_factory):
     tokens, instructor = _accounts(course, db)
     with serving(course, db) as (base, proc, log):
         yield {"base": base, "db": db, "tokens": tokens, "instructor": instructor, "log": log, "course": course}
+
+
+def test_a_port_in_use_is_one_clear_line_before_any_worker_starts(course, tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "autograder", "serve", "--course", str(course), "--port",
+                               str(taken.getsockname()[1]), "--db", f"sqlite:///{tmp_path / 'unused.sqlite'}"],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        taken.close()
+    assert proc.returncode == 2
+    assert "들을 수 없습니다 (cannot listen there)" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "unused.sqlite").exists()
 
 
 def test_health_says_device_backend_and_workers(server):
