@@ -88,8 +88,12 @@ def resources_for(student, notebook, pipeline, **extra):
 
 
 def notebook_text(nb):
-    """The file content nbgrader's NotebookExporter writes for ``nb``."""
-    text = nbformat.writes(nb, version=4)
+    """The file content nbgrader's NotebookExporter writes for ``nb`` (a v4 notebook).
+
+    nbformat.writes would first validate the whole notebook against its JSON schema only to log
+    what is invalid (~5 ms a notebook; the text is the same): the worker's log is read by nobody,
+    and the submitted file was validated, with the same effect, when it was read."""
+    text = nbformat.v4.writes(nb)
     return text if text.endswith("\n") else text + "\n"
 
 
@@ -108,7 +112,7 @@ def autograde_notebook(raw, student, notebook, pipeline, settings=None):
     resources = resources_for(student, notebook, pipeline, settings=dict(settings or {}))
     for step in sanitize:
         nb, resources = step(nb, resources)
-    nb = nbformat.reads(notebook_text(nb), as_version=4)  # nbgrader writes the sanitized file and reads it back
+    nb = nbformat.v4.reads(notebook_text(nb))  # nbgrader writes the sanitized file and reads it back
     for step in autograde:
         nb, resources = step(nb, resources)
     return notebook_text(nb), resources["nbgrader"].get("result")

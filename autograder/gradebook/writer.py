@@ -13,19 +13,18 @@ as usual (and get feedback).
 
 nbgrader's record steps look up every cell's grade with a six-table join and commit after each
 cell (an fsync and a reload of every row): ~40 ms a notebook. Here they see the gradebook
-through ``StudentWrite``: a notebook's rows are loaded at once and the student's grades are
+through ``StudentWrite``: a student's rows are loaded at once and the student's grades are
 committed together at the end. Same classes, same rows.
 """
 import shutil
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Comment, Grade, Gradebook
-from sqlalchemy.exc import SAWarning
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry, SubmittedAssignment, SubmittedNotebook, new_uuid
+from nbgrader.utils import find_all_files, parse_utc
+from sqlalchemy import insert
 from sqlalchemy.orm import joinedload
-from nbgrader.utils import find_all_files
 
 from autograder.gradebook.pipeline import resources_for
 
@@ -56,37 +55,58 @@ class _CommitLater:
 
 class StudentWrite:
     """A Gradebook as nbgrader's record steps see it while one student is written: every method
-    is the gradebook's, except ``find_grade``/``find_comment``, answered from the notebook's
-    grade and comment rows loaded in one query each (nbgrader's own run one six-table join per
-    cell), and ``db.commit()``, deferred to the writer's one commit."""
+    is the gradebook's, except the finders of that student's submission, its notebooks, and their
+    grade and comment rows, answered from rows loaded once for the student (four queries; nbgrader
+    runs a multi-table join for each notebook and each cell), and ``db.commit()``, deferred to the
+    writer's one commit. The rows are the session's own objects (its identity map would return
+    them to nbgrader's queries too), and the scores computed from them (``SubmittedNotebook.score``)
+    are deferred columns, loaded after a flush when first read, as in nbgrader."""
 
-    def __init__(self, gradebook):
+    def __init__(self, gradebook, assignment, student):
         self._gradebook = gradebook
         self.db = _CommitLater(gradebook.db)
-        self._rows = {}  # (notebook, assignment, student) -> {"grades"|"comments": {cell name: row}}
+        self._key = (assignment, student)
+        self._rows = None  # {"submission": row, "notebooks": {name: row}, "grades"|"comments": {(notebook, cell): row}}
 
     def __getattr__(self, name):
         return getattr(self._gradebook, name)
 
+    def find_submission(self, assignment, student):
+        if (assignment, student) != self._key:
+            return self._gradebook.find_submission(assignment, student)
+        return self._loaded()["submission"]
+
+    def find_submission_notebook(self, notebook, assignment, student):
+        row = self._find("notebooks", notebook, assignment, student)
+        return row if row is not None else self._gradebook.find_submission_notebook(notebook, assignment, student)
+
     def find_grade(self, grade_cell, notebook, assignment, student):
-        row = self._notebook_rows(notebook, assignment, student)["grades"].get(grade_cell)
+        row = self._find("grades", (notebook, grade_cell), assignment, student)
         return row if row is not None else self._gradebook.find_grade(grade_cell, notebook, assignment, student)
 
     def find_comment(self, solution_cell, notebook, assignment, student):
-        row = self._notebook_rows(notebook, assignment, student)["comments"].get(solution_cell)
+        row = self._find("comments", (notebook, solution_cell), assignment, student)
         return row if row is not None else self._gradebook.find_comment(solution_cell, notebook, assignment, student)
 
-    def _notebook_rows(self, notebook, assignment, student):
-        key = (notebook, assignment, student)
-        if key not in self._rows:
-            submitted = self._gradebook.find_submission_notebook(notebook, assignment, student)
+    def _find(self, kind, key, assignment, student):
+        """The loaded row, or None (another student's, or not there: the gradebook answers, or raises)."""
+        return self._loaded()[kind].get(key) if (assignment, student) == self._key else None
+
+    def _loaded(self):
+        if self._rows is None:
+            submission = self._gradebook.find_submission(*self._key)
             query = self._gradebook.db.query
-            self._rows[key] = {
-                "grades": {g.cell.name: g for g in query(Grade).options(joinedload(Grade.cell))
-                           .filter(Grade.notebook_id == submitted.id)},
-                "comments": {c.cell.name: c for c in query(Comment).options(joinedload(Comment.cell))
-                             .filter(Comment.notebook_id == submitted.id)}}
-        return self._rows[key]
+            notebooks = {nb.notebook.name: nb for nb in query(SubmittedNotebook)
+                         .options(joinedload(SubmittedNotebook.notebook))
+                         .filter(SubmittedNotebook.assignment_id == submission.id)}
+            names = {nb.id: name for name, nb in notebooks.items()}
+            self._rows = {
+                "submission": submission, "notebooks": notebooks,
+                "grades": {(names[g.notebook_id], g.cell.name): g for g in query(Grade).options(joinedload(Grade.cell))
+                           .filter(Grade.notebook_id.in_(names))},
+                "comments": {(names[c.notebook_id], c.cell.name): c for c in query(Comment)
+                             .options(joinedload(Comment.cell)).filter(Comment.notebook_id.in_(names))}}
+        return self._rows
 
 
 class NoNotebooks(Exception):
@@ -102,6 +122,7 @@ class GradebookWriter:
         self.gradebook = Gradebook(course.db_url, course.course_id)
         self._record = [cls(config=course.config) for cls in pipeline.record]
         self._ignore = list(course.coursedir.ignore)
+        self._cells = self._assignment_id = None  # _layout()
 
     def __enter__(self):
         return self
@@ -122,11 +143,6 @@ class GradebookWriter:
     def write(self, student, outcomes):
         """Write one student's submission; ``outcomes``: {notebook name: NotebookOutcome} for the
         submitted notebooks of the assignment. NoNotebooks when there are none."""
-        with warnings.catch_warnings():  # nbgrader's own update_or_create_submission warns on every new row
-            warnings.filterwarnings("ignore", category=SAWarning)
-            self._write(student, outcomes)
-
-    def _write(self, student, outcomes):
         gb, a = self.gradebook, self.assignment
         src, dest = self.course.folder("submitted", student, a), self.course.folder("autograded", student, a)
         if dest.exists():
@@ -135,19 +151,21 @@ class GradebookWriter:
         self._copy_files(src, dest)
         gb.update_or_create_student(student)
         timestamp = self.course.coursedir.get_existing_timestamp(str(src))
-        if timestamp:
-            gb.update_or_create_submission(a, student, timestamp=timestamp)
-        else:
-            gb.update_or_create_submission(a, student)
+        try:
+            gb.find_submission(a, student)
+        except MissingEntry:
+            self._add_submission(student, timestamp)
+        else:  # nbgrader's update: the new timestamp, if any, and a commit
+            gb.update_or_create_submission(a, student, **({"timestamp": timestamp} if timestamp else {}))
         self._copy_files(self.course.source_folder(a), dest, skip=self._not_overwritten())
-        known = [nb.name for nb in gb.find_assignment(a).notebooks]
+        known = list(self._layout())
         for name in known:
             if not (src / f"{name}.ipynb").exists():
                 self._zero(student, name)
         graded = sorted(n for n in outcomes if n in known)
         if not graded:
             raise NoNotebooks(f"{src}: 과제 {a}의 노트북이 없습니다 (no notebook of {a}: {', '.join(known)})")
-        view = StudentWrite(gb)
+        view = StudentWrite(gb, a, student)
         for name in graded:
             outcome = outcomes[name]
             path = dest / f"{name}.ipynb"
@@ -155,12 +173,44 @@ class GradebookWriter:
                 self._zero(student, name, flag=True, comment=UNREADABLE_COMMENT.format(reason=outcome.reason))
                 continue
             path.write_text(outcome.autograded, encoding="utf-8")
-            nb = nbformat.reads(outcome.autograded, as_version=4)
+            nb = nbformat.v4.reads(outcome.autograded)  # the worker's own output, validated when it was written
             resources = resources_for(student, name, self.pipeline, gradebook=view)
             for step in self._record:
                 nb, resources = step(nb, resources)
         gb.db.commit()
         self._set_permissions(dest)
+
+    def _layout(self):
+        """{notebook name: (notebook id, cell ids getting a grade row, cell ids getting a comment row)},
+        in the assignment's notebook order: what nbgrader's add_submission mirrors (grade cells and
+        task cells get a grade; solution cells and task cells a comment). Read once per writer."""
+        if self._cells is None:
+            assignment = self.gradebook.find_assignment(self.assignment)
+            self._assignment_id = assignment.id
+            self._cells = {nb.name: (nb.id, [c.id for c in nb.grade_cells] + [c.id for c in nb.task_cells],
+                                     [c.id for c in nb.solution_cells] + [c.id for c in nb.task_cells])
+                           for nb in assignment.notebooks}
+        return self._cells
+
+    def _add_submission(self, student, timestamp):
+        """nbgrader's ``Gradebook.add_submission`` (the submission, a notebook row per notebook, an
+        empty grade and comment row per cell of _layout) as one bulk INSERT per table, rows in the
+        order nbgrader's flush inserts them and with its column defaults; committed with the
+        student's grades. nbgrader builds them as ORM objects: ~50 ms a student."""
+        db = self.gradebook.db
+        submission = new_uuid()
+        notebooks, grades, comments = [], [], []
+        for notebook, grade_cells, comment_cells in self._layout().values():
+            row = new_uuid()
+            notebooks.append({"id": row, "assignment_id": submission, "notebook_id": notebook})
+            grades += [{"id": new_uuid(), "notebook_id": row, "cell_id": cell} for cell in grade_cells]
+            comments += [{"id": new_uuid(), "notebook_id": row, "cell_id": cell} for cell in comment_cells]
+        db.execute(insert(SubmittedAssignment), [{
+            "id": submission, "assignment_id": self._assignment_id, "student_id": student,
+            "timestamp": parse_utc(timestamp) if timestamp else None}])
+        for table, rows in ((SubmittedNotebook, notebooks), (Grade, grades), (Comment, comments)):
+            if rows:
+                db.execute(insert(table), rows)
 
     def _copy_files(self, src, dest, skip=()):
         for filename in find_all_files(str(src), self._ignore + ["*.ipynb"]):

@@ -99,21 +99,25 @@ def _export(root):
 
 
 def _rows(root):
-    """Every gradebook row a grader or formgrader reads, as plain tuples."""
+    """Every gradebook row a grader or formgrader reads, as plain tuples; and, per student, the
+    order the submission's rows were inserted in (rowid order, as nbgrader's own flush makes it)."""
     db = sqlite3.connect(root / "gradebook.db")
+    joins = ("JOIN submitted_assignment s ON sn.assignment_id = s.id JOIN notebook n ON sn.notebook_id = n.id")
     queries = {
-        "grades": "SELECT s.student_id, n.name, c.name, g.auto_score, g.manual_score, g.needs_manual_grade "
-                  "FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id "
-                  "JOIN submitted_assignment s ON sn.assignment_id = s.id JOIN notebook n ON sn.notebook_id = n.id "
+        "grades": "SELECT s.student_id, n.name, c.name, g.auto_score, g.manual_score, g.extra_credit, "
+                  f"g.needs_manual_grade FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id {joins} "
                   "JOIN base_cell c ON g.cell_id = c.id ORDER BY 1, 2, 3",
-        "comments": "SELECT s.student_id, n.name, c.name, m.auto_comment FROM comment m "
-                    "JOIN submitted_notebook sn ON m.notebook_id = sn.id JOIN submitted_assignment s "
-                    "ON sn.assignment_id = s.id JOIN notebook n ON sn.notebook_id = n.id "
+        "comments": "SELECT s.student_id, n.name, c.name, m.auto_comment, m.manual_comment FROM comment m "
+                    f"JOIN submitted_notebook sn ON m.notebook_id = sn.id {joins} "
                     "JOIN base_cell c ON m.cell_id = c.id ORDER BY 1, 2, 3",
         "notebooks": "SELECT s.student_id, n.name, sn.late_submission_penalty, sn.flagged FROM submitted_notebook sn "
-                     "JOIN submitted_assignment s ON sn.assignment_id = s.id "
-                     "JOIN notebook n ON sn.notebook_id = n.id ORDER BY 1, 2",
-        "submissions": "SELECT student_id, timestamp FROM submitted_assignment ORDER BY 1",
+                     f"{joins} ORDER BY 1, 2",
+        "submissions": "SELECT student_id, timestamp, extension FROM submitted_assignment ORDER BY 1",
+        "grade order": "SELECT s.student_id, n.name, c.name FROM grade g JOIN submitted_notebook sn "
+                       f"ON g.notebook_id = sn.id {joins} JOIN base_cell c ON g.cell_id = c.id ORDER BY 1, g.rowid",
+        "comment order": "SELECT s.student_id, n.name, c.name FROM comment m JOIN submitted_notebook sn "
+                         f"ON m.notebook_id = sn.id {joins} JOIN base_cell c ON m.cell_id = c.id ORDER BY 1, m.rowid",
+        "notebook order": f"SELECT s.student_id, n.name FROM submitted_notebook sn {joins} ORDER BY 1, sn.rowid",
     }
     try:
         return {name: db.execute(sql).fetchall() for name, sql in queries.items()}
