@@ -21,7 +21,6 @@ import numpy as np
 from autograder.cases import case_rng, same_case
 from autograder.checks import CaseFailed
 from autograder.errors import StudentError
-from reference import configure_backend
 
 MAX_COLLECTED = 512  # (function, seed) pairs a process keeps collected: a batch uses one seed, the server one per attempt
 
@@ -127,5 +126,7 @@ def grader_module(function, seed):
 
 def run_graders(functions, answers, seed=0):
     """{function: FunctionReport} for every case of every function's grader module, in order."""
+    from reference import configure_backend  # Keras: imported by the first grading, not by whoever loads the course config
+
     configure_backend()
     return {f: grader_module(f, seed).run(answers) for f in functions}

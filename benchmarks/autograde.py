@@ -85,9 +85,10 @@ def _percentile(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def breakdown(course, sample):
+def breakdown(course, sample, fresh):
     """Mean seconds per notebook of each part of a worker's work and of the writer, the floors
-    (warm, cold), and calls per notebook.
+    (warm, cold), and calls per notebook. The sample is graded in ``course``; the writer writes
+    it into ``fresh``, a copy of the class course nobody graded yet (new rows, as in a first run).
 
     Times the sandbox's start (with the answer cells) and its calls by wrapping them in this
     process, for measurement only; the floors replay the same calls in a warm and in a cold sandbox.
@@ -143,7 +144,9 @@ def breakdown(course, sample):
     finally:
         SandboxSession._spawn, SandboxSession.call, preprocessor.grade_notebook = spawn, call, grade
     n = len(sample)
-    with GradebookWriter(nbc, pipeline) as writer:  # the same students written again (update-or-create)
+    first = NbgraderCourse(fresh)
+    with GradebookWriter(first, NotebookPipeline.for_assignment(first, ASSIGNMENT)) as writer:
+        writer.add_students(texts)
         t = time.perf_counter()
         for student, outcomes in texts.items():
             writer.write(student, outcomes)
@@ -221,7 +224,8 @@ def main(argv=None):
                                                                        feedback_students))
         sample = [p for s in students[:12] if kinds[s] in ("correct", "mistakes")
                   for p in sorted((course / "submitted" / s / ASSIGNMENT).glob("*.ipynb"))][:24]
-        parts, floors, calls_per_nb = breakdown(course, sample)
+        sampled = sorted({p.parent.parent.name for p in sample})
+        parts, floors, calls_per_nb = breakdown(course, sample, _course(tmp / "writer", sampled, pristine))
 
     stock_per_nb = rows[0][3] / rows[0][2]
     ours_per_nb = rows[1][3] / rows[1][2]

@@ -1,12 +1,10 @@
 """What a batch grades: each student's submitted folder, fingerprinted."""
 import hashlib
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.utils import find_all_files
-
-import autograder
-import reference
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ def grader_version(course, assignment, settings_text):
     """A digest of everything that decides a grade besides the submission: the grading code, the
     Keras references, the assignment's source notebooks, and the grading settings."""
     digest = hashlib.sha256(settings_text.encode())
-    for package in (autograder, reference):
-        root = Path(package.__file__).parent
+    for package in ("autograder", "reference"):  # found, not imported (importing reference imports Keras)
+        root = Path(importlib.util.find_spec(package).origin).parent
         for path in sorted(root.rglob("*")):
             if path.suffix in (".py", ".ini") and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(root)).encode() + hashlib.sha256(path.read_bytes()).digest())

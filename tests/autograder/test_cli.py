@@ -1,8 +1,11 @@
 """``python -m autograder grade``: JSON on stdout, exit 0 for failing code, 2 for a bad file."""
 import json
+import subprocess
+import sys
 
 import nbformat
 
+from autograder.settings import REPO_ROOT
 from helpers import RELEASE, run_cli
 
 
@@ -36,3 +39,19 @@ def test_unknown_notebook_name_exits_2(tmp_path):
 def test_missing_file_exits_2(tmp_path):
     proc = run_cli("grade", tmp_path / "03_simple_rnn_forward.ipynb")
     assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_the_writing_process_does_not_import_keras():
+    """The process that reads the course config, plans a batch, writes the gradebook or serves
+    uploads never grades, so it must not pay Keras's import (seconds of CPU at every start, on
+    the cores the workers need then); workers and one-notebook grading import it when they grade."""
+    code = ("import sys\n"
+            "from autograder.gradebook.course import NbgraderCourse\n"
+            "course = NbgraderCourse('.')\n"
+            "import autograder.batch.run, autograder.batch.cli, autograder.server.app, autograder.server.cli\n"
+            "from autograder.batch.plan import grader_version\n"
+            "grader_version(course, 'ch09', '')\n"
+            "print(sorted(m for m in ('keras', 'tensorflow', 'jax', 'reference') if m in sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "[]"
