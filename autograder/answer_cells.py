@@ -242,21 +242,15 @@ def _original_answer_index(cells, function, spec):
 
 def provided_code(spec, exclude=()):
     """((label, code), ...), bound names: the definitions of the notebook's provided cells (from the source)."""
-    cells, bound = _provided_code(spec.provided, frozenset(exclude))
-    return cells, set(bound)
-
-
-@functools.lru_cache(maxsize=64)
-def _provided_code(provided, exclude):
     cells, bound = [], set()
-    for _, source in provided:
+    for _, source in spec.provided:
         if imports_forbidden(source):
             continue
         code, names, _ = definitions(source, bound, exclude)
         if code:
             cells.append((PROVIDED_LABEL, code))
             bound |= names
-    return tuple(cells), frozenset(bound)
+    return tuple(cells), bound
 
 
 def grading_plan(nb, spec):

@@ -67,7 +67,6 @@ def _frozen(value):
     elif isinstance(value, dict):
         for v in value.values():
             _frozen(v)
-    return value
 
 
 @dataclass(frozen=True)
