@@ -122,7 +122,7 @@ class GradebookWriter:
         self.gradebook = Gradebook(course.db_url, course.course_id)
         self._record = [cls(config=course.config) for cls in pipeline.record]
         self._ignore = list(course.coursedir.ignore)
-        self._cells = self._assignment_id = None  # _layout()
+        self._layout_rows = None  # _layout()
 
     def __enter__(self):
         return self
@@ -158,7 +158,7 @@ class GradebookWriter:
         else:  # nbgrader's update: the new timestamp, if any, and a commit
             gb.update_or_create_submission(a, student, **({"timestamp": timestamp} if timestamp else {}))
         self._copy_files(self.course.source_folder(a), dest, skip=self._not_overwritten())
-        known = list(self._layout())
+        known = list(self._layout()[1])
         for name in known:
             if not (src / f"{name}.ipynb").exists():
                 self._zero(student, name)
@@ -181,16 +181,16 @@ class GradebookWriter:
         self._set_permissions(dest)
 
     def _layout(self):
-        """{notebook name: (notebook id, cell ids getting a grade row, cell ids getting a comment row)},
-        in the assignment's notebook order: what nbgrader's add_submission mirrors (grade cells and
-        task cells get a grade; solution cells and task cells a comment). Read once per writer."""
-        if self._cells is None:
+        """(assignment id, {notebook name: (notebook id, cell ids getting a grade row, cell ids getting
+        a comment row)}) in the assignment's notebook order: what nbgrader's add_submission mirrors
+        (grade cells and task cells get a grade; solution cells and task cells a comment). Read once."""
+        if self._layout_rows is None:
             assignment = self.gradebook.find_assignment(self.assignment)
-            self._assignment_id = assignment.id
-            self._cells = {nb.name: (nb.id, [c.id for c in nb.grade_cells] + [c.id for c in nb.task_cells],
-                                     [c.id for c in nb.solution_cells] + [c.id for c in nb.task_cells])
-                           for nb in assignment.notebooks}
-        return self._cells
+            self._layout_rows = assignment.id, {
+                nb.name: (nb.id, [c.id for c in nb.grade_cells] + [c.id for c in nb.task_cells],
+                          [c.id for c in nb.solution_cells] + [c.id for c in nb.task_cells])
+                for nb in assignment.notebooks}
+        return self._layout_rows
 
     def _add_submission(self, student, timestamp):
         """nbgrader's ``Gradebook.add_submission`` (the submission, a notebook row per notebook, an
@@ -198,15 +198,16 @@ class GradebookWriter:
         order nbgrader's flush inserts them and with its column defaults; committed with the
         student's grades. nbgrader builds them as ORM objects: ~50 ms a student."""
         db = self.gradebook.db
+        assignment, layout = self._layout()
         submission = new_uuid()
         notebooks, grades, comments = [], [], []
-        for notebook, grade_cells, comment_cells in self._layout().values():
+        for notebook, grade_cells, comment_cells in layout.values():
             row = new_uuid()
             notebooks.append({"id": row, "assignment_id": submission, "notebook_id": notebook})
             grades += [{"id": new_uuid(), "notebook_id": row, "cell_id": cell} for cell in grade_cells]
             comments += [{"id": new_uuid(), "notebook_id": row, "cell_id": cell} for cell in comment_cells]
         db.execute(insert(SubmittedAssignment), [{
-            "id": submission, "assignment_id": self._assignment_id, "student_id": student,
+            "id": submission, "assignment_id": assignment, "student_id": student,
             "timestamp": parse_utc(timestamp) if timestamp else None}])
         for table, rows in ((SubmittedNotebook, notebooks), (Grade, grades), (Comment, comments)):
             if rows:

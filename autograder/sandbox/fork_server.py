@@ -51,6 +51,11 @@ def _mount_points(folder):
     return frozenset(p for p in points if p.startswith(inside))
 
 
+def _leads_to(path, keep):
+    """``path`` is a folder on the way to one of the mount points in ``keep``."""
+    return any(k.startswith(path + "/") for k in keep)
+
+
 def _empty(folder, keep=frozenset()):
     """Remove everything in ``folder`` but the mount points in ``keep`` and the folders leading to
     them (the student may have made entries read-only or unreadable)."""
@@ -58,7 +63,7 @@ def _empty(folder, keep=frozenset()):
     for entry in os.scandir(folder):
         if entry.path in keep:
             continue
-        if any(k.startswith(entry.path + "/") for k in keep):
+        if _leads_to(entry.path, keep):
             _empty(entry.path, keep)
         elif entry.is_dir(follow_symlinks=False):
             os.chmod(entry.path, 0o700)
@@ -70,7 +75,7 @@ def _empty(folder, keep=frozenset()):
         else:
             os.unlink(entry.path)
     left = [os.path.join(folder, name) for name in os.listdir(folder)]
-    if any(p not in keep and not any(k.startswith(p + "/") for k in keep) for p in left):
+    if any(p not in keep and not _leads_to(p, keep) for p in left):
         raise OSError(f"{folder} is not empty")
 
 
