@@ -1,7 +1,8 @@
 """One class autograde run: plan -> Dask tasks -> the one writer, student by student -> summary.
 
+A student's notebooks are one task (one scheduler round trip a student, not one a notebook).
 Results come back as they finish; a student is written (gradebook rows, autograded/ files, late
-penalty) as soon as all their notebooks are back, then recorded in the ledger. A notebook whose
+penalty) as soon as their task is back, then recorded in the ledger. A notebook whose
 task fails for a reason outside the student's code (the grader, a worker dying repeatedly) is
 recorded as a failure with its reason and the batch goes on.
 """
@@ -17,7 +18,7 @@ from autograder.gradebook.course import CourseError
 from autograder.gradebook.pipeline import NotebookPipeline
 from autograder.gradebook.writer import GradebookWriter, NoNotebooks, NotebookOutcome
 from autograder.workers.cluster import open_cluster, task_resources
-from autograder.workers.tasks import grade_task
+from autograder.workers.tasks import grade_submission_task
 
 
 class BatchError(Exception):
@@ -105,34 +106,31 @@ def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result,
         resources = task_resources(client, cluster.device)
         writer.add_students([s.student for s in todo])
         shared = client.scatter(pipeline, broadcast=True)
-        owner, pending, outcomes = {}, {}, {}
-        futures = []
+        owner = {}
         for submission in todo:
-            pending[submission.student] = set(submission.notebooks)
-            outcomes[submission.student] = {}
-            for name, path in submission.notebooks.items():
-                future = client.submit(grade_task, path.read_bytes(), submission.student, name, shared,
-                                       resources=resources, pure=False, key=f"grade-{submission.student}-{name}-{version}")
-                owner[future.key] = (submission, name)
-                futures.append(future)
+            if submission.notebooks:
+                raws = {name: path.read_bytes() for name, path in submission.notebooks.items()}
+                future = client.submit(grade_submission_task, raws, submission.student, shared,
+                                       resources=resources, pure=False, key=f"grade-{submission.student}-{version}")
+                owner[future] = submission
+
+        def written(submission, outcomes):
+            _write(writer, ledger, assignment, submission, outcomes, version, result)
+            if progress:
+                progress(len(result.reports) - len(result.skipped), len(todo), submission.student)
+
         for submission in todo:
             if not submission.notebooks:
-                _write(writer, ledger, assignment, submission, {}, version, result)
-                if progress:
-                    progress(len(result.reports) - len(result.skipped), len(todo), submission.student)
-        for future in as_completed(futures):
-            submission, name = owner[future.key]
+                written(submission, {})
+        for future in as_completed(owner):
+            submission = owner.pop(future)
             try:
-                outcome = future.result()
+                outcomes = future.result()
             except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: the worker died on it repeatedly
-                outcome = {"status": "error", "reason": f"채점 작업 실패 (task failed) {type(exc).__name__}: {exc}"[:500]}
+                reason = f"채점 작업 실패 (task failed) {type(exc).__name__}: {exc}"[:500]
+                outcomes = {name: {"status": "error", "reason": reason} for name in submission.notebooks}
             future.release()
-            outcomes[submission.student][name] = outcome
-            pending[submission.student].discard(name)
-            if not pending[submission.student]:
-                _write(writer, ledger, assignment, submission, outcomes.pop(submission.student), version, result)
-                if progress:
-                    progress(len(result.reports) - len(result.skipped), len(todo), submission.student)
+            written(submission, outcomes)
 
 
 def _write(writer, ledger, assignment, submission, outcomes, version, result):

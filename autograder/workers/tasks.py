@@ -1,4 +1,7 @@
-"""The task a Dask worker runs: one submitted notebook through the course's autograde pipeline.
+"""The tasks a Dask worker runs: submitted notebooks through the course's autograde pipeline.
+
+``grade_task`` grades one notebook (the server: one upload); ``grade_submission_task`` one
+student's notebooks (a class batch: one task, and one scheduler round trip, a student).
 
 Nothing the student's code does can make the task fail: errors in it are part of the result.
 An outcome is a plain dict:
@@ -28,6 +31,11 @@ def grade_task(raw, student, notebook, pipeline, settings=None):
         return {"status": "error", "reason": f"채점기 오류 (grader error) {type(exc).__name__}: {exc}"[:500], **where}
     return {"status": "graded", "autograded": text, "result": result,
             "seconds": round(time.perf_counter() - started, 4), "rss_mb": _peak_rss_mb(), **where}
+
+
+def grade_submission_task(raws, student, pipeline):
+    """A student's notebooks, {notebook name: submitted bytes} -> {notebook name: outcome}."""
+    return {name: grade_task(raw, student, name, pipeline) for name, raw in raws.items()}
 
 
 def _peak_rss_mb():
