@@ -1,10 +1,10 @@
 """Opening the Dask cluster that grades: an embedded LocalCluster, or a running scheduler.
 
-A LocalCluster has ``workers`` processes of one thread each (the sandbox itself is one more
-process per notebook, with one BLAS thread). With ``--scheduler`` the work goes to workers
-started elsewhere with ``dask worker tcp://HOST:PORT`` on machines that have this project
-installed; a GPU machine's worker declares ``--resources GPU=1``. Every worker gets the
-GradingWorker plugin (Keras imported once per worker).
+A LocalCluster has ``workers`` processes of one thread each, TensorFlow's pools included (the
+sandbox itself is one more process per notebook, with one BLAS thread). With ``--scheduler`` the
+work goes to workers started elsewhere with ``dask worker tcp://HOST:PORT`` on machines that have
+this project installed; a GPU machine's worker declares ``--resources GPU=1``. Every worker gets
+the GradingWorker plugin (Keras imported once per worker).
 """
 import logging
 import os
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from distributed import Client, LocalCluster
 
-from autograder.workers.worker import GradingWorker
+from autograder.workers.worker import ONE_FRAMEWORK_THREAD, GradingWorker
 
 GPU = "GPU"
 
@@ -44,7 +44,8 @@ def open_cluster(settings):
             env = {} if gpu else {"CUDA_VISIBLE_DEVICES": ""}
             cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True,
                                    resources={GPU: 1} if gpu else None, dashboard_address=":0",
-                                   silence_logs=logging.CRITICAL, env={**env, "TF_FORCE_GPU_ALLOW_GROWTH": "true"})
+                                   silence_logs=logging.CRITICAL, env={**env, **ONE_FRAMEWORK_THREAD,
+                                                                          "TF_FORCE_GPU_ALLOW_GROWTH": "true"})
             client = Client(cluster)
         try:
             client.register_plugin(GradingWorker())
