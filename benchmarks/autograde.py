@@ -7,6 +7,9 @@ hostile or broken) of --students students x the four ch09 notebooks, on this mac
   nbgrader   nbgrader autograde with this project's config (SandboxedAutograde), --nbgrader-sample students
   batch xN   python -m autograder autograde --workers N --force, on all students (fresh course copies)
   feedback   nbgrader generate_feedback for --feedback-sample students (reported apart, per student)
+Each batch run is split at its first results (summary.json's first_result_seconds) into start-up
+and grading, with the machine's busy cores in each (/proc/stat: run on an otherwise idle machine),
+and the bounds that sets on the 1 -> N workers speed-up on this machine.
 Per-notebook breakdown of one worker's work (sandbox start + answer cells, calls, graders and
 references, nbgrader's pipeline) and of the writer (gradebook rows and files), and the floor
 (sandbox start, cells, the same calls answered, nothing else; from a warm sandbox and from a
@@ -18,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -64,20 +66,51 @@ def _timed(fn):
     return time.perf_counter() - started, value
 
 
-def _children_cpu():
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _busy_core_seconds():
+    """CPU time the whole machine has spent busy since boot (all cores; /proc/stat), or None off Linux.
+
+    The batch's processes (workers, their sandboxes, the fork servers, the scheduler and the
+    writer) are not all reaped children of this process, so their CPU is counted machine-wide:
+    run the benchmark on an otherwise idle machine."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            ticks = [int(v) for v in f.readline().split()[1:]]
+    except OSError:
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
 def _batch(course, workers, env):
-    """Run the class autograder; returns (its summary, CPU seconds of the run and its processes)."""
-    cpu = _children_cpu()
-    proc = subprocess.run([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
-                           "--workers", str(workers), "--force"], env=env, capture_output=True, text=True)
+    """Run the class autograder; returns its summary with "busy" [(seconds since start, busy core-seconds
+    since start)], sampled every 0.25 s, to split the run into start-up and grading."""
+    started, first = time.perf_counter(), _busy_core_seconds()
+    proc = subprocess.Popen([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
+                             "--workers", str(workers), "--force"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    busy = []
+    while proc.poll() is None:
+        if first is not None:
+            busy.append((time.perf_counter() - started, _busy_core_seconds() - first))
+        time.sleep(0.25)
     if proc.returncode != 0:
-        raise SystemExit(f"batch failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"batch failed ({proc.returncode}):\n{proc.stderr.read()[-3000:]}")
+    if first is not None:
+        busy.append((time.perf_counter() - started, _busy_core_seconds() - first))
     summary = json.loads((course / "autograde-reports" / ASSIGNMENT / "summary.json").read_text())
-    return summary, _children_cpu() - cpu
+    summary["busy"] = busy
+    return summary
+
+
+def _phases(summary, seconds):
+    """(start-up s, grading s, cores busy over the whole run, cores busy while grading) of a batch run;
+    the grading phase runs from its first results to its end. Cores are None without /proc/stat."""
+    startup = summary["first_result_seconds"]
+    grading = seconds - startup
+    busy = summary["busy"]
+    if not busy:
+        return startup, grading, None, None
+    at_start = next((b for t, b in busy if t >= startup), busy[-1][1])
+    return startup, grading, busy[-1][1] / seconds, (busy[-1][1] - at_start) / grading
 
 
 def _percentile(values, q):
@@ -211,8 +244,7 @@ def main(argv=None):
 
         for workers in [int(w) for w in args.workers.split(",")]:
             course = _course(tmp / f"batch{workers}", students, pristine)
-            seconds, (summary, cpu) = _timed(lambda: _batch(course, workers, env))
-            summary["cpu_seconds"] = cpu
+            seconds, summary = _timed(lambda: _batch(course, workers, env))
             rows.append((f"class autograder, {workers} worker(s)", len(students), n_nb(students), seconds, summary))
             print(f"measured: {rows[-1][:4]}", flush=True)
             extra["last_batch_course"] = course
@@ -243,8 +275,10 @@ def main(argv=None):
             peak = {}
             for r in reports:
                 peak[r["worker"]] = max(peak.get(r["worker"], 0), r["rss_mb"] or 0)
+            startup, grading, cores, grading_cores = _phases(summary, seconds)
             row.update(task_p50_s=round(_percentile(task, 0.5), 3), task_p95_s=round(_percentile(task, 0.95), 3),
-                       cpu_s=round(summary["cpu_seconds"], 1), cores_busy=round(summary["cpu_seconds"] / seconds, 2),
+                       startup_s=round(startup, 1), grading_s=round(grading, 1),
+                       cores_busy=cores and round(cores, 2), grading_cores_busy=grading_cores and round(grading_cores, 2),
                        peak_rss_mb_per_worker=sorted(peak.values()), failures=len(summary["failures"]),
                        device=reports[0]["device"], backend=reports[0]["backend"])
         table.append(row)
@@ -257,11 +291,22 @@ def main(argv=None):
     print(f"\nfeedback HTML (apart, one process): {feedback_s:.1f} s for {len(feedback_students)} students"
           f" ({len(feedback_failed)} failed) = {per_student:.2f} s a student, ~{per_student * len(students) / 60:.0f} min"
           f" for all {len(students)}")
-    if scaling:
-        print(f"1 -> {len(batches[-1]['peak_rss_mb_per_worker'])} workers: {scaling:.2f}x")
     for r in batches:
-        print(f"{r['run']}: {r['cpu_s']} s of CPU in {r['wall_s']} s = {r['cores_busy']} cores busy "
-              f"(workers, their sandboxes, the scheduler and the gradebook writer together)")
+        print(f"{r['run']}: start-up {r['startup_s']} s (until the first results: workers, Keras, first references), "
+              f"grading {r['grading_s']} s; cores busy {r['cores_busy']} over the run, {r['grading_cores_busy']} "
+              f"while grading (workers, their sandboxes, the scheduler and the writer together; of {os.cpu_count()})")
+    grading_scaling = batches[0]["grading_s"] / batches[-1]["grading_s"] if len(batches) > 1 else None
+    if scaling:
+        workers = len(batches[-1]["peak_rss_mb_per_worker"])
+        print(f"1 -> {workers} workers: {scaling:.2f}x wall, {grading_scaling:.2f}x in the grading phase")
+        one = batches[0]
+        if one["grading_cores_busy"]:
+            bound = min(workers, os.cpu_count()) / one["grading_cores_busy"]
+            best = one["wall_s"] / (one["startup_s"] + one["grading_s"] / min(workers, os.cpu_count()))
+            print(f"  bounds on this machine: with one worker the grading phase already keeps "
+                  f"{one['grading_cores_busy']} cores busy, so {workers} workers on {os.cpu_count()} cores can speed "
+                  f"it up at most {bound:.2f}x; a perfect {workers}x grading phase after the same start-up "
+                  f"would give {best:.2f}x wall")
     fastest = min(r["per_notebook_s"] for r in batches)
     print(f"fastest batch per notebook {fastest:.3f} s: {ISSUE_PROJECT_S / fastest:.1f}x the issue's project path "
           f"({ISSUE_PROJECT_S} s), {ISSUE_STOCK_S / fastest:.1f}x the issue's stock nbgrader ({ISSUE_STOCK_S} s); "
@@ -278,6 +323,7 @@ def main(argv=None):
     out.write_text(json.dumps({"machine": platform.platform(), "cpus": cores, "timeout_s": args.timeout,
                                "rows": table, "feedback_s": round(feedback_s, 2),
                                "feedback_students": len(feedback_students), "scaling_1_to_n": scaling,
+                               "grading_phase_scaling_1_to_n": grading_scaling,
                                "breakdown_ms": {k: round(v * 1000, 1) for k, v in parts.items()},
                                "floor_ms": {k: round(v * 1000, 1) for k, v in floors.items()},
                                "calls_per_notebook": calls_per_nb},

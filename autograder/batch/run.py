@@ -2,9 +2,10 @@
 
 A student's notebooks are one task (one scheduler round trip a student, not one a notebook).
 Results come back as they finish; a student is written (gradebook rows, autograded/ files, late
-penalty) as soon as their task is back, then recorded in the ledger. A notebook whose
-task fails for a reason outside the student's code (the grader, a worker dying repeatedly) is
-recorded as a failure with its reason and the batch goes on.
+penalty) as soon as their task is back, then recorded in the ledger. A notebook the grader fails
+on, or a task that fails for a reason outside the student's code (a worker dying on it
+repeatedly: then each of the student's notebooks), is recorded as a failure with its reason and
+the batch goes on; the next run retries it.
 """
 import dataclasses
 import json
@@ -50,6 +51,7 @@ class BatchResult:
     failures: list                       # [(student, notebook or None, reason)]
     wall_seconds: float
     workers: int
+    first_result_seconds: float | None = None  # from the start to the first student's results (cluster, Keras, references)
 
     @property
     def ok(self):
@@ -93,14 +95,14 @@ def run_batch(course, assignment, cluster, students=None, force=False, progress=
         earlier = ledger.notebooks(assignment)
         result.reports.update({s: {n: NotebookReport(**r) for n, r in earlier[s].items()} for s in skipped})
         if todo:
-            _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress)
+            _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started)
     finally:
         ledger.close()
     result.wall_seconds = time.perf_counter() - started
     return result
 
 
-def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress):
+def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started):
     with open_cluster(cluster) as client, GradebookWriter(course, pipeline) as writer:
         result.workers = len(client.scheduler_info()["workers"])
         resources = task_resources(client, cluster.device)
@@ -123,6 +125,8 @@ def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result,
             if not submission.notebooks:
                 written(submission, {})
         for future in as_completed(owner):
+            if result.first_result_seconds is None:
+                result.first_result_seconds = time.perf_counter() - started
             submission = owner.pop(future)
             try:
                 outcomes = future.result()

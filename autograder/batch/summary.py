@@ -4,7 +4,7 @@ Printed for the instructor and written beside the course (``autograde-reports/<a
   scores.csv     student, notebook, status, score, max_score, device, backend (one row each)
   failures.csv   student, notebook, reason
   mistakes.csv   function, mistake, students (how many students made it), most common first
-  summary.json   all of the above, with the run's wall time and worker count
+  summary.json   all of the above, with the run's wall time, the time to its first results and the worker count
 """
 import csv
 import json
@@ -44,7 +44,9 @@ def format_table(result, top=5):
                  for r in nbs.values())
     lines.append(f"\n이번에 채점 {len(result.reports) - len(result.skipped)}명 ({graded}개 노트북), "
                  f"제출물이 그대로여서 건너뜀 {len(result.skipped)}명 (표에는 이전 결과), "
-                 f"워커 {result.workers}개, {result.wall_seconds:.1f}초")
+                 f"워커 {result.workers}개, {result.wall_seconds:.1f}초"
+                 + (f" (첫 결과까지 {result.first_result_seconds:.1f}초: 워커 시작, Keras, 기준값)"
+                    if result.first_result_seconds is not None else ""))
     if result.failures:
         lines.append(f"\n실패 {len(result.failures)}건:")
         lines += [f"  {s} / {nb or '(제출물 전체)'}: {reason}" for s, nb, reason in result.failures]
@@ -75,6 +77,7 @@ def write_reports(result, course_root):
         out.writerow(["function", "mistake", "students"])
         out.writerows([f, m, n] for (f, m), n in counts.most_common())
     summary = {"assignment": result.assignment, "wall_seconds": round(result.wall_seconds, 2),
+               "first_result_seconds": result.first_result_seconds and round(result.first_result_seconds, 2),
                "workers": result.workers, "skipped": result.skipped,
                "students": {s: {n: asdict(r) for n, r in nbs.items()} for s, nbs in result.reports.items()},
                "failures": [{"student": s, "notebook": nb, "reason": why} for s, nb, why in result.failures],

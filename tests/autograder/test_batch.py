@@ -159,7 +159,8 @@ def test_summary_counts_the_class_mistakes(by_batch):
             for r in nbs.values() if r["status"] == "missing"} == {MISSING}
     every = [r for nbs in summary["students"].values() for r in nbs.values() if r["status"] == "graded"]
     assert every and all(r["device"] and r["backend"] for r in every)
-    assert "가장 흔한 실수" in proc.stdout
+    assert 0 < summary["first_result_seconds"] < summary["wall_seconds"]
+    assert "가장 흔한 실수" in proc.stdout and "첫 결과까지" in proc.stdout
     with open(root / "autograde-reports" / ASSIGNMENT / "mistakes.csv", encoding="utf-8") as f:
         rows = {(r["function"], r["mistake"]): int(r["students"]) for r in csv.DictReader(f)}
     assert rows == mistakes
