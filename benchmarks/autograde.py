@@ -6,7 +6,8 @@ hostile or broken) of --students students x the four ch09 notebooks, on this mac
              on the first --stock-sample students
   nbgrader   nbgrader autograde with this project's config (SandboxedAutograde), --nbgrader-sample students
   batch xN   python -m autograder autograde --workers N --force, on all students (fresh course copies)
-  feedback   nbgrader generate_feedback for --feedback-sample students (reported apart, per student)
+  feedback   nbgrader generate_feedback for --feedback-sample students in one process (reported apart,
+             per student), and the last batch run's --feedback for all students on its workers
 Each batch run is split at its first results (summary.json's first_result_seconds) into start-up
 and grading, with the machine's busy cores in each (/proc/stat: run on an otherwise idle machine),
 and the bounds that sets on the 1 -> N workers speed-up on this machine.
@@ -80,12 +81,14 @@ def _busy_core_seconds():
     return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
 
 
-def _batch(course, workers, env):
-    """Run the class autograder; returns its summary with "busy" [(seconds since start, busy core-seconds
-    since start)], sampled every 0.25 s, to split the run into start-up and grading."""
+def _batch(course, workers, env, feedback):
+    """Run the class autograder (with --feedback: then the feedback's time is in the summary, not in the
+    grading); returns its summary with "busy" [(seconds since start, busy core-seconds since start)],
+    sampled every 0.25 s, to split the run into start-up and grading."""
     started, first = time.perf_counter(), _busy_core_seconds()
     proc = subprocess.Popen([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
-                             "--workers", str(workers), "--force"], env=env, stdout=subprocess.DEVNULL,
+                             "--workers", str(workers), "--force", *(["--feedback"] if feedback else [])],
+                            env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
     busy = []
     while proc.poll() is None:
@@ -101,16 +104,21 @@ def _batch(course, workers, env):
     return summary
 
 
-def _phases(summary, seconds):
-    """(start-up s, grading s, cores busy over the whole run, cores busy while grading) of a batch run;
-    the grading phase runs from its first results to its end. Cores are None without /proc/stat."""
-    startup = summary["first_result_seconds"]
-    grading = seconds - startup
+def _phases(summary, total):
+    """(start-up s, grading s, cores busy over the run, cores busy while grading) of a batch run that
+    took ``total`` s from launch to exit. Start-up: launch to the first results; grading: from there to
+    the end of the grading (feedback excluded). Cores are None without /proc/stat."""
+    before = total - summary["wall_seconds"] - (summary["feedback_seconds"] or 0)  # the command's own start and end
+    startup = before + summary["first_result_seconds"]
+    grading = summary["wall_seconds"] - summary["first_result_seconds"]
     busy = summary["busy"]
     if not busy:
         return startup, grading, None, None
-    at_start = next((b for t, b in busy if t >= startup), busy[-1][1])
-    return startup, grading, busy[-1][1] / seconds, (busy[-1][1] - at_start) / grading
+
+    def at(t):
+        return next((b for when, b in busy if when >= t), busy[-1][1])
+
+    return startup, grading, at(startup + grading) / (startup + grading), (at(startup + grading) - at(startup)) / grading
 
 
 def _percentile(values, q):
@@ -242,9 +250,14 @@ def main(argv=None):
                      seconds, None))
         print(f"measured: {rows[-1][:4]}", flush=True)
 
-        for workers in [int(w) for w in args.workers.split(",")]:
+        counts = [int(w) for w in args.workers.split(",")]
+        for workers in counts:
             course = _course(tmp / f"batch{workers}", students, pristine)
-            seconds, summary = _timed(lambda: _batch(course, workers, env))
+            total, summary = _timed(lambda: _batch(course, workers, env, feedback=workers == counts[-1]))
+            summary["total_s"] = total
+            seconds = total - (summary["feedback_seconds"] or 0)
+            if summary["feedback_seconds"]:
+                extra["feedback_cluster"] = (workers, summary["feedback_seconds"], len(summary["feedback_failed"]))
             rows.append((f"class autograder, {workers} worker(s)", len(students), n_nb(students), seconds, summary))
             print(f"measured: {rows[-1][:4]}", flush=True)
             extra["last_batch_course"] = course
@@ -275,7 +288,7 @@ def main(argv=None):
             peak = {}
             for r in reports:
                 peak[r["worker"]] = max(peak.get(r["worker"], 0), r["rss_mb"] or 0)
-            startup, grading, cores, grading_cores = _phases(summary, seconds)
+            startup, grading, cores, grading_cores = _phases(summary, summary["total_s"])
             row.update(task_p50_s=round(_percentile(task, 0.5), 3), task_p95_s=round(_percentile(task, 0.95), 3),
                        startup_s=round(startup, 1), grading_s=round(grading, 1),
                        cores_busy=cores and round(cores, 2), grading_cores_busy=grading_cores and round(grading_cores, 2),
@@ -296,6 +309,11 @@ def main(argv=None):
               f"grading {r['grading_s']} s; cores busy {r['cores_busy']} over the run, {r['grading_cores_busy']} "
               f"while grading (workers, their sandboxes, the scheduler and the writer together; of {os.cpu_count()})")
     grading_scaling = batches[0]["grading_s"] / batches[-1]["grading_s"] if len(batches) > 1 else None
+    if "feedback_cluster" in extra:
+        workers, seconds, failed = extra["feedback_cluster"]
+        print(f"feedback HTML with the batch (--feedback, a task a student on {workers} workers): {seconds:.1f} s for "
+              f"all {len(students)} students ({failed} failed) = {seconds / len(students):.2f} s a student, "
+              f"{per_student / (seconds / len(students)):.2f}x the one-process rate")
     if scaling:
         workers = len(batches[-1]["peak_rss_mb_per_worker"])
         print(f"1 -> {workers} workers: {scaling:.2f}x wall, {grading_scaling:.2f}x in the grading phase")
@@ -322,7 +340,8 @@ def main(argv=None):
     out = RESULTS / "autograde.json"
     out.write_text(json.dumps({"machine": platform.platform(), "cpus": cores, "timeout_s": args.timeout,
                                "rows": table, "feedback_s": round(feedback_s, 2),
-                               "feedback_students": len(feedback_students), "scaling_1_to_n": scaling,
+                               "feedback_students": len(feedback_students),
+                               "feedback_with_batch": extra.get("feedback_cluster"), "scaling_1_to_n": scaling,
                                "grading_phase_scaling_1_to_n": grading_scaling,
                                "breakdown_ms": {k: round(v * 1000, 1) for k, v in parts.items()},
                                "floor_ms": {k: round(v * 1000, 1) for k, v in floors.items()},

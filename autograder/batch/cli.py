@@ -56,14 +56,14 @@ def main(args):
     from autograder.batch.run import BatchError, run_batch
     from autograder.batch.summary import format_table, write_reports
     from autograder.gradebook.course import CourseError, NbgraderCourse
-    from autograder.gradebook.feedback import generate_feedback
     from autograder.workers.cluster import ClusterError
 
     try:
         course = NbgraderCourse(Path(args.course))
         progress = Progress()
         try:
-            result = run_batch(course, args.assignment, cluster_from_args(args), args.student, args.force, progress)
+            result = run_batch(course, args.assignment, cluster_from_args(args), args.student, args.force, progress,
+                               args.feedback)
         finally:
             progress.close()
     except (BatchError, CourseError, ClusterError) as exc:
@@ -77,11 +77,8 @@ def main(args):
     folder = write_reports(result, course.root)
     print(f"\n보고서: {folder}/ (scores.csv, failures.csv, mistakes.csv, summary.json)")
     if args.feedback:
-        started = time.perf_counter()
-        students = sorted(result.reports)
-        failed = generate_feedback(course, args.assignment, students)
-        print(f"피드백 HTML: {len(students) - len(failed)}명, {time.perf_counter() - started:.1f}초 "
-              f"({course.root / 'feedback'})")
-        for student, reason in failed.items():
+        made = len(result.reports) - len(result.feedback_failed)
+        print(f"피드백 HTML: {made}명, {result.feedback_seconds:.1f}초 ({course.root / 'feedback'})")
+        for student, reason in sorted(result.feedback_failed.items()):
             print(f"  피드백 실패 (feedback failed) {student}: {reason}")
     return 0 if result.ok else 1

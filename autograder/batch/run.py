@@ -16,10 +16,11 @@ from distributed import as_completed
 from autograder.batch.ledger import Ledger
 from autograder.batch.plan import grader_version, plan
 from autograder.gradebook.course import CourseError
+from autograder.gradebook.feedback import generate_feedback
 from autograder.gradebook.pipeline import NotebookPipeline
 from autograder.gradebook.writer import GradebookWriter, NoNotebooks, NotebookOutcome
 from autograder.workers.cluster import open_cluster, task_resources
-from autograder.workers.tasks import grade_submission_task
+from autograder.workers.tasks import feedback_task, grade_submission_task
 
 
 class BatchError(Exception):
@@ -52,6 +53,8 @@ class BatchResult:
     wall_seconds: float
     workers: int
     first_result_seconds: float | None = None  # from the start to the first student's results (cluster, Keras, references)
+    feedback_failed: dict | None = None        # with feedback: {student: reason} where nbgrader made none
+    feedback_seconds: float | None = None      # with feedback: its time (not in wall_seconds)
 
     @property
     def ok(self):
@@ -74,10 +77,12 @@ def _settings_text(pipeline):
     return json.dumps({k: repr(v) for k, v in sorted(pipeline.config.get("SandboxedAutograde", {}).items())})
 
 
-def run_batch(course, assignment, cluster, students=None, force=False, progress=None):
+def run_batch(course, assignment, cluster, students=None, force=False, progress=None, feedback=False):
     """Grade ``assignment`` for the course's submitted students; returns a BatchResult.
 
-    progress(done, total, student) is called after each student is written.
+    progress(done, total, student) is called after each student is written. feedback: then also
+    ``nbgrader generate_feedback`` for every student of the result, a task a student on the
+    cluster's workers when they share this course folder (a LocalCluster), else in this process.
     BatchError when the batch cannot run.
     """
     started = time.perf_counter()
@@ -95,14 +100,34 @@ def run_batch(course, assignment, cluster, students=None, force=False, progress=
         earlier = ledger.notebooks(assignment)
         result.reports.update({s: {n: NotebookReport(**r) for n, r in earlier[s].items()} for s in skipped})
         if todo:
-            _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started)
+            _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started, feedback)
     finally:
         ledger.close()
-    result.wall_seconds = time.perf_counter() - started
+    if feedback and result.feedback_failed is None:
+        _feedback(course, assignment, result, None)
+    result.wall_seconds = time.perf_counter() - started - (result.feedback_seconds or 0)
     return result
 
 
-def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started):
+def _feedback(course, assignment, result, client):
+    """Feedback HTML for every student of ``result``: on ``client``'s workers (which share the course
+    folder), or in this process when client is None."""
+    started, students = time.perf_counter(), sorted(result.reports)
+    if client is None:
+        result.feedback_failed = generate_feedback(course, assignment, students)
+    else:
+        owner = {client.submit(feedback_task, str(course.root), assignment, s, pure=False): s for s in students}
+        result.feedback_failed = {}
+        for future in as_completed(owner):
+            try:
+                result.feedback_failed.update(future.result())
+            except Exception as exc:  # noqa: BLE001 - e.g. KilledWorker: that student's feedback only
+                result.feedback_failed[owner[future]] = f"{type(exc).__name__}: {exc}"[:300]
+            future.release()
+    result.feedback_seconds = time.perf_counter() - started
+
+
+def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started, feedback):
     with open_cluster(cluster) as client, GradebookWriter(course, pipeline) as writer:
         result.workers = len(client.scheduler_info()["workers"])
         resources = task_resources(client, cluster.device)
@@ -135,6 +160,8 @@ def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result,
                 outcomes = {name: {"status": "error", "reason": reason} for name in submission.notebooks}
             future.release()
             written(submission, outcomes)
+        if feedback and not cluster.scheduler:  # a LocalCluster's workers see this course folder
+            _feedback(course, assignment, result, client)
 
 
 def _write(writer, ledger, assignment, submission, outcomes, version, result):

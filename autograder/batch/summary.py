@@ -4,7 +4,8 @@ Printed for the instructor and written beside the course (``autograde-reports/<a
   scores.csv     student, notebook, status, score, max_score, device, backend (one row each)
   failures.csv   student, notebook, reason
   mistakes.csv   function, mistake, students (how many students made it), most common first
-  summary.json   all of the above, with the run's wall time, the time to its first results and the worker count
+  summary.json   all of the above, with the run's wall time, the time to its first results, the worker
+                 count and, with --feedback, the feedback's time and failures
 """
 import csv
 import json
@@ -78,6 +79,8 @@ def write_reports(result, course_root):
         out.writerows([f, m, n] for (f, m), n in counts.most_common())
     summary = {"assignment": result.assignment, "wall_seconds": round(result.wall_seconds, 2),
                "first_result_seconds": result.first_result_seconds and round(result.first_result_seconds, 2),
+               "feedback_seconds": result.feedback_seconds and round(result.feedback_seconds, 2),
+               "feedback_failed": result.feedback_failed,
                "workers": result.workers, "skipped": result.skipped,
                "students": {s: {n: asdict(r) for n, r in nbs.items()} for s, nbs in result.reports.items()},
                "failures": [{"student": s, "notebook": nb, "reason": why} for s, nb, why in result.failures],

@@ -1,7 +1,8 @@
 """The tasks a Dask worker runs: submitted notebooks through the course's autograde pipeline.
 
 ``grade_task`` grades one notebook (the server: one upload); ``grade_submission_task`` one
-student's notebooks (a class batch: one task, and one scheduler round trip, a student).
+student's notebooks (a class batch: one task, and one scheduler round trip, a student);
+``feedback_task`` writes one graded student's feedback HTML into a course folder the worker shares.
 
 Nothing the student's code does can make the task fail: errors in it are part of the result.
 An outcome is a plain dict:
@@ -13,6 +14,7 @@ import os
 import resource
 import socket
 import time
+from pathlib import Path
 
 from autograder.errors import NotGradable
 from autograder.gradebook.pipeline import autograde_notebook
@@ -36,6 +38,15 @@ def grade_task(raw, student, notebook, pipeline, settings=None):
 def grade_submission_task(raws, student, pipeline):
     """A student's notebooks, {notebook name: submitted bytes} -> {notebook name: outcome}."""
     return {name: grade_task(raw, student, name, pipeline) for name, raw in raws.items()}
+
+
+def feedback_task(course_root, assignment, student):
+    """``nbgrader generate_feedback`` for one student of the course at ``course_root`` (a folder this
+    worker shares with the batch); {student: reason} when nbgrader could not make it, else {}."""
+    from autograder.gradebook.course import NbgraderCourse
+    from autograder.gradebook.feedback import generate_feedback
+
+    return generate_feedback(NbgraderCourse(Path(course_root)), assignment, [student])
 
 
 def _peak_rss_mb():

@@ -87,7 +87,7 @@ def by_nbgrader(pristine, tmp_path_factory):
 @pytest.fixture(scope="module")
 def by_batch(pristine, tmp_path_factory):
     root = _copy(pristine, tmp_path_factory, "batch")
-    proc = _batch(root, "--workers", "2")
+    proc = _batch(root, "--workers", "2", "--feedback")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return root, proc
 
@@ -136,6 +136,24 @@ def test_same_gradebook_export_and_files_as_nbgrader(by_nbgrader, by_batch):
     assert gradebook_scores(batch) == gradebook_scores(by_nbgrader)
     assert _rows(batch) == _rows(by_nbgrader)
     assert _files(batch) == _files(by_nbgrader)
+
+
+def _feedback_files(root):
+    base = root / "feedback"
+    return {str(p.relative_to(base)): p.read_bytes() for p in base.rglob("*") if p.is_file()}
+
+
+def test_feedback_is_what_nbgrader_generate_feedback_writes(by_nbgrader, by_batch, tmp_path):
+    """--feedback (a task a student on the two workers) leaves the feedback/ folder `nbgrader
+    generate_feedback` leaves, file for file."""
+    batch, proc = by_batch
+    theirs = shutil.copytree(by_nbgrader, tmp_path / "course")
+    _nbgrader(theirs, "generate_feedback", ASSIGNMENT, "--force")
+    expected = _feedback_files(theirs)
+    assert len([f for f in expected if f.endswith(".html")]) == sum(
+        len(list((theirs / "autograded" / s / ASSIGNMENT).glob("*.ipynb"))) for s in CLASS)
+    assert _feedback_files(batch) == expected
+    assert f"피드백 HTML: {len(CLASS)}명" in proc.stdout
 
 
 def test_the_class_is_what_the_fixture_says(by_nbgrader):
