@@ -86,17 +86,18 @@ def _batch(course, workers, env, feedback):
     grading); returns its summary with "busy" [(seconds since start, busy core-seconds since start)],
     sampled every 0.25 s, to split the run into start-up and grading."""
     started, first = time.perf_counter(), _busy_core_seconds()
-    proc = subprocess.Popen([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
-                             "--workers", str(workers), "--force", *(["--feedback"] if feedback else [])],
-                            env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    busy = []
-    while proc.poll() is None:
-        if first is not None:
-            busy.append((time.perf_counter() - started, _busy_core_seconds() - first))
-        time.sleep(0.25)
-    if proc.returncode != 0:
-        raise SystemExit(f"batch failed ({proc.returncode}):\n{proc.stderr.read()[-3000:]}")
+    with tempfile.TemporaryFile("w+") as errors:  # a file, not a pipe: nobody reads it while the batch runs
+        proc = subprocess.Popen([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course),
+                                 "--workers", str(workers), "--force", *(["--feedback"] if feedback else [])],
+                                env=env, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        busy = []
+        while proc.poll() is None:
+            if first is not None:
+                busy.append((time.perf_counter() - started, _busy_core_seconds() - first))
+            time.sleep(0.25)
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"batch failed ({proc.returncode}):\n{errors.read()[-3000:]}")
     if first is not None:
         busy.append((time.perf_counter() - started, _busy_core_seconds() - first))
     summary = json.loads((course / "autograde-reports" / ASSIGNMENT / "summary.json").read_text())

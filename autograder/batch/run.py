@@ -103,7 +103,7 @@ def run_batch(course, assignment, cluster, students=None, force=False, progress=
             _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started, feedback)
     finally:
         ledger.close()
-    if feedback and result.feedback_failed is None:
+    if feedback and not todo:  # nothing graded, no cluster started: feedback here
         _feedback(course, assignment, result, None)
     result.wall_seconds = time.perf_counter() - started - (result.feedback_seconds or 0)
     return result
@@ -160,8 +160,8 @@ def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result,
                 outcomes = {name: {"status": "error", "reason": reason} for name in submission.notebooks}
             future.release()
             written(submission, outcomes)
-        if feedback and not cluster.scheduler:  # a LocalCluster's workers see this course folder
-            _feedback(course, assignment, result, client)
+        if feedback:  # on a LocalCluster's workers, which see this course folder; here for a remote cluster's
+            _feedback(course, assignment, result, None if cluster.scheduler else client)
 
 
 def _write(writer, ledger, assignment, submission, outcomes, version, result):
