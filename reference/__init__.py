@@ -8,13 +8,31 @@ the names below (``from reference import ...``); the modules behind them are pri
   sequences   pad_sequences, one_hot (to_categorical), one_hot_shape, one_hot_nbytes, one_hot_dtype
   params      *_params (count_params of built layers), recurrent_params, recurrent_weight_shapes
   rnn         rnn_cell_forward, simple_rnn_forward, imdb_rnn_predict, lstm_step, gru_step
-  models      imdb_model (Embedding -> SimpleRNN -> Dense, built in one place)
+  models      imdb_model (Embedding -> SimpleRNN -> Dense, built in one place); chapter_model: the
+              book's trained classifiers (CHAPTER_MODELS); describe_layers of a built model
+  imdb_data   the grader's split (grading_data: the real IMDB from Keras's cache, else synthetic_imdb),
+              the notebook's offline corpus file (write_corpus / read_corpus), NUM_WORDS, MAXLEN
+  training    train_and_evaluate (seeded, deterministic on a CPU), TrainingSettings, BOOK_TRAINING
+  pass_lines  pass_line: the reference models' measured pass lines (python -m reference.pass_lines)
   gradients   bptt_gradients, tbptt_gradients (autodiff of imdb_model), GRADIENT_KEYS
   backend     configure_backend (TF32 off, JAX x64); importing ``reference`` quiets TensorFlow's logs
 """
 from reference.backend import configure_backend
 from reference.gradients import GRADIENT_KEYS, bptt_gradients, tbptt_gradients
-from reference.models import imdb_model
+from reference.imdb_data import (
+    MAXLEN,
+    NUM_WORDS,
+    GradingData,
+    corpus_in_use,
+    grading_data,
+    imdb_available,
+    read_corpus,
+    real_imdb,
+    synthetic_imdb,
+    write_corpus,
+)
+from reference.models import CHAPTER_MODELS, chapter_model, chapter_probe, describe_layers, imdb_model
+from reference.pass_lines import pass_line
 from reference.params import (
     dense_params,
     embedding_params,
@@ -25,6 +43,17 @@ from reference.params import (
     simple_rnn_params,
 )
 from reference.rnn import gru_step, imdb_rnn_predict, lstm_step, rnn_cell_forward, simple_rnn_forward
+from reference.training import (
+    BOOK_TRAINING,
+    MONITORS,
+    OPTIMIZERS,
+    CheckpointSettings,
+    EarlyStoppingSettings,
+    TrainingResult,
+    TrainingSettings,
+    predict,
+    train_and_evaluate,
+)
 from reference.sequences import one_hot, one_hot_dtype, one_hot_nbytes, one_hot_shape, pad_sequences
 
 __all__ = [
@@ -34,4 +63,9 @@ __all__ = [
     "rnn_cell_forward", "simple_rnn_forward", "imdb_rnn_predict", "lstm_step", "gru_step", "imdb_model",
     "bptt_gradients", "tbptt_gradients", "GRADIENT_KEYS",
     "configure_backend",
+    "NUM_WORDS", "MAXLEN", "GradingData", "grading_data", "corpus_in_use", "imdb_available", "real_imdb",
+    "synthetic_imdb", "write_corpus", "read_corpus",
+    "CHAPTER_MODELS", "chapter_model", "chapter_probe", "describe_layers",
+    "TrainingSettings", "EarlyStoppingSettings", "CheckpointSettings", "BOOK_TRAINING", "OPTIMIZERS", "MONITORS",
+    "TrainingResult", "train_and_evaluate", "predict", "pass_line",
 ]
