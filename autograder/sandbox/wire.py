@@ -1,8 +1,10 @@
 """The value format between the sandbox and the grader: one JSON object per line.
 
 numpy arrays travel as {"__nd__": [dtype, shape, base64]} with dtype limited to plain
-numeric kinds; tuples as {"__tuple__": [...]}; anything else the student returns that is not
-JSON data as {"__unsupported__": type name}. Decoding never runs code and never yields an
+numeric kinds; tuples as {"__tuple__": [...]}; a Keras model (of Keras's own classes, where the
+notebook may use Keras) as {"__model_json__": model.to_json()}, its architecture only, which
+the grader reads as text (autograder/models/config_check.py); anything else the student returns
+that is not JSON data as {"__unsupported__": type name}. Decoding never runs code and never yields an
 object dtype, so what the grader compares is plain data it built itself.
 
 This file is also copied into the sandbox next to runner.py: stdlib + numpy only.
@@ -35,6 +37,11 @@ def encode(value):
         return [encode(v) for v in value]
     if isinstance(value, dict):
         return {"__dict__": [[str(k), encode(v)] for k, v in value.items()]}
+    if type(value).__module__.split(".")[0] == "keras" and callable(getattr(value, "to_json", None)):
+        try:
+            return {"__model_json__": str(value.to_json())}
+        except Exception:  # noqa: BLE001 - a model Keras cannot describe is just not a model here
+            pass
     return {"__unsupported__": type(value).__name__}
 
 
@@ -58,6 +65,10 @@ def decode(data):
         return tuple(decode(v) for v in data["__tuple__"])
     if "__dict__" in data:
         return {str(k): decode(v) for k, v in data["__dict__"]}
+    if "__model_json__" in data:
+        if not isinstance(data["__model_json__"], str):
+            raise ValueError("a model's config must be text")
+        return ModelConfig(data["__model_json__"])
     if "__unsupported__" in data:
         return Unsupported(str(data["__unsupported__"]))
     raise ValueError("unknown object on the wire")
@@ -71,6 +82,16 @@ class Unsupported:
 
     def __repr__(self):
         return f"<{self.type_name}>"
+
+
+class ModelConfig:
+    """A model's JSON config as the sandbox sent it: untrusted text, never parsed here."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return f"<모델 설정 {len(self.text):,}자>"
 
 
 def dumps(obj):
