@@ -26,14 +26,16 @@ import re
 from dataclasses import dataclass, field
 
 from autograder.assignment import is_answer_cell, nbgrader_meta
-from autograder.sandbox.wire import FORBIDDEN
+from autograder.sandbox.wire import forbidden_for
 
 PROVIDED_LABEL = "노트북 제공 코드"
 NAME_ERROR = re.compile(r"name '([A-Za-z_][A-Za-z0-9_]*)' is not defined")
 
 
-def imports_forbidden(source):
-    """True when the code imports keras/tensorflow/jax/torch or the grader (static check)."""
+def imports_forbidden(source, allows=()):
+    """True when the code imports keras/tensorflow/jax/torch or the grader (static check); ``allows``: the
+    notebook's sandbox_allows (e.g. ("keras",) opens keras and its backends, never the grader)."""
+    forbidden = forbidden_for(allows)
     tree = _parse(source)
     if tree is None:
         return False
@@ -48,7 +50,7 @@ def imports_forbidden(source):
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
             if name in ("__import__", "import_module") and isinstance(node.args[0].value, str):
                 names = [node.args[0].value]
-        if any(n.split(".")[0] in FORBIDDEN for n in names):
+        if any(n.split(".")[0] in forbidden for n in names):
             return True
     return False
 
@@ -182,11 +184,12 @@ class GradedCell:
 class GradingPlan:
     """cells: ((label, source), ...) the sandbox executes in this order; graded: {function:
     GradedCell}; elsewhere: {name: Korean phrase saying where the submission defines it and
-    why that does not run}."""
+    why that does not run}; allows: the notebook's sandbox_allows."""
 
     cells: tuple
     graded: dict
     elsewhere: dict = field(default_factory=dict)
+    allows: frozenset = frozenset()
 
     def label(self, function):
         cell = self.graded.get(function)
@@ -195,7 +198,7 @@ class GradingPlan:
     def forbidden(self, function):
         """True when the graded cell of ``function`` imports Keras/TensorFlow."""
         cell = self.graded.get(function)
-        return cell is not None and imports_forbidden(cell.source)
+        return cell is not None and imports_forbidden(cell.source, self.allows)
 
     def notes(self, function, errors=()):
         """Korean lines for the feedback: the moved graded cell, names defined where grading does not run."""
@@ -244,7 +247,7 @@ def provided_code(spec, exclude=()):
     """((label, code), ...), bound names: the definitions of the notebook's provided cells (from the source)."""
     cells, bound = [], set()
     for _, source in spec.provided:
-        if imports_forbidden(source):
+        if imports_forbidden(source, spec.sandbox_allows):
             continue
         code, names, _ = definitions(source, bound, exclude)
         if code:
@@ -289,7 +292,7 @@ def grading_plan(nb, spec):
                 if name not in known:
                     elsewhere.setdefault(name, reason)
             continue
-        if imports_forbidden(sources[i]):
+        if imports_forbidden(sources[i], spec.sandbox_allows):
             code, bound, skipped = definitions(sources[i])
             for name in bound | skipped:
                 elsewhere.setdefault(name, f"{where}은 keras/tensorflow를 불러오는 셀이라 채점 때 실행되지 않습니다")
@@ -302,4 +305,5 @@ def grading_plan(nb, spec):
             elsewhere.setdefault(name, f"{where}에서 만들지만, 그 줄은 import·함수 정의·상수가 아니라 채점 때 실행되지 않습니다")
     graded_cells = {f: GradedCell(position[id(cells[i])], labels[i], sources[i], moved, found)
                     for f, (i, moved, found) in graded.items()}
-    return GradingPlan(tuple(run), graded_cells, {k: v for k, v in elsewhere.items() if k not in known})
+    return GradingPlan(tuple(run), graded_cells, {k: v for k, v in elsewhere.items() if k not in known},
+                       spec.sandbox_allows)

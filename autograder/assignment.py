@@ -5,7 +5,10 @@ function name), its autograded test cells (grade_id = "test_" + function name, w
 and its manually graded cells; its other code cells are the code the notebook provides
 (``provided``: constants and helpers such as ``NUM_WORDS`` or ``limit_vocab``). The cell ids
 of the source are those of the release, so a student's copy of a cell is recognised by its id.
-The student's copy is trusted for nothing but the student's own code (see answer_cells.py).
+A source notebook may declare, in its metadata ``{"sandbox": {"allows": ["keras"]}}``,
+the packages its answer cells may import (notebook 05 builds Keras models); every other notebook
+allows none of the deep-learning libraries. The student's copy is trusted for nothing but the
+student's own code (see answer_cells.py).
 """
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +17,7 @@ import nbformat
 
 from autograder.errors import NotGradable
 from autograder.graders import grader_path
+from autograder.sandbox.wire import ALLOWABLE
 from autograder.settings import SOURCE_ROOT
 
 TEST_PREFIX = "test_"
@@ -32,7 +36,8 @@ class Part:
 class NotebookSpec:
     """name; answer_ids: graded function names (= answer grade ids) in notebook order; parts;
     answer_cell_ids: {grade_id: cell id}; test_cell_ids: ids of the test cells; provided:
-    ((cell id, source), ...) of the other code cells, in notebook order."""
+    ((cell id, source), ...) of the other code cells, in notebook order; sandbox_allows: the
+    packages (of sandbox.wire.ALLOWABLE) its answers may import."""
 
     name: str
     answer_ids: tuple
@@ -40,6 +45,7 @@ class NotebookSpec:
     answer_cell_ids: dict = field(default_factory=dict)
     test_cell_ids: frozenset = frozenset()
     provided: tuple = ()
+    sandbox_allows: frozenset = frozenset()
 
     @property
     def functions(self):
@@ -53,6 +59,14 @@ def nbgrader_meta(cell):
 def is_answer_cell(cell):
     meta = nbgrader_meta(cell)
     return cell.get("cell_type") == "code" and meta.get("solution") and not meta.get("grade")
+
+
+def _allows(nb, path):
+    allows = frozenset(nb.metadata.get("sandbox", {}).get("allows", ()))
+    unknown = allows - set(ALLOWABLE)
+    if unknown:
+        raise ValueError(f"{path}: sandbox_allows may name only {sorted(ALLOWABLE)}, not {sorted(unknown)}")
+    return allows
 
 
 def _spec(path):
@@ -73,7 +87,8 @@ def _spec(path):
             test_ids.add(cell.get("id"))
         elif cell.cell_type == "code":
             provided.append((cell.get("id"), cell.source))
-    return NotebookSpec(path.stem, tuple(answers), tuple(parts), cell_ids, frozenset(test_ids), tuple(provided))
+    return NotebookSpec(path.stem, tuple(answers), tuple(parts), cell_ids, frozenset(test_ids), tuple(provided),
+                        _allows(nb, path))
 
 
 @dataclass(frozen=True)

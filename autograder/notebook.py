@@ -1,17 +1,28 @@
 """``check(function_name, fn)``: the hidden-test cell of a SOURCE notebook.
 
 Runs the hidden grader on the instructor's own function in this kernel (no sandbox: it is the
-instructor's code) and fails the cell with the Korean feedback if any case fails. Students
+instructor's code) and fails the cell with the Korean feedback if any case fails. A model
+grader's training case takes the grader's own training (tens of seconds a model): ``train=False``
+leaves it out here; tests/autograder/test_model_grading.py trains the solution's models. Students
 never see this call: nbgrader removes hidden tests from the release, and autograding does
 not execute test cells (see autograder.nbgrader_preprocessor).
 """
+import dataclasses
+
 from autograder.answers import LocalAnswers
 from autograder.feedback import part_feedback
-from autograder.grader_suite import run_graders
+from autograder.grader_suite import grader_module, run_graders
 
 
-def check(function_name, fn, seed=0):
-    report = run_graders([function_name], LocalAnswers({function_name: fn}), seed)[function_name]
+def check(function_name, fn, seed=0, train=True):
+    if train:
+        report = run_graders([function_name], LocalAnswers({function_name: fn}), seed)[function_name]
+    else:
+        run_graders([], None, seed)  # the backend set up as for grading
+        module = grader_module(function_name, seed)
+        kept = [(c, p) for c, p in zip(module.cases, module.public) if getattr(c, "check", None) != "training"]
+        module = dataclasses.replace(module, cases=tuple(c for c, _ in kept), public=tuple(p for _, p in kept))
+        report = module.run(LocalAnswers({function_name: fn}))
     passed = sum(r.passed for r in report.cases)
     if passed != len(report.cases):
         raise AssertionError(part_feedback(report, None, None, timeout=0))

@@ -16,6 +16,14 @@ import numpy as np
 
 # Top-level packages an answer may not import (deep-learning libraries, the grader and its Keras truth).
 FORBIDDEN = ("keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "autograder", "reference")
+# What a notebook may allow (assignment's ``sandbox_allows``): "keras" with the backends it runs on.
+ALLOWABLE = {"keras": ("keras", "tensorflow", "tf_keras", "jax", "jaxlib")}
+
+
+def forbidden_for(allows=()):
+    """FORBIDDEN less what the notebook allows (``allows``: keys of ALLOWABLE); never the grader itself."""
+    opened = {name for key in allows for name in ALLOWABLE[key]}
+    return tuple(name for name in FORBIDDEN if name not in opened)
 ALLOWED_KINDS = "biuf"  # bool, int, uint, float
 MAX_LINE_BYTES = 64 * 2**20
 

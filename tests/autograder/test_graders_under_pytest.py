@@ -9,6 +9,7 @@ from collections import defaultdict
 
 import pytest
 
+from autograder.answer_cells import provided_code
 from autograder.answers import LocalAnswers
 from autograder.cases import case_rng
 from autograder.checks import CaseFailed
@@ -20,9 +21,12 @@ from samples.wrong_answers import WRONG_ANSWERS
 SEED = 3
 
 
-def _functions(solutions, sources):
-    """{function: callable} for ``sources``, run in one namespace after the solution (answers call each other)."""
+def _functions(solutions, sources, provided=()):
+    """{function: callable} for ``sources``, run in one namespace after the notebooks' provided code (``provided``:
+    sources of their definitions, e.g. NUM_WORDS) and the solution (answers call each other)."""
     namespace = {}
+    for source in provided:
+        exec(compile(source, "<provided>", "exec"), namespace)  # noqa: S102 - the notebooks' own code
     for function, source in [*solutions.items(), *sources.items()]:
         exec(compile(source, f"<{function}>", "exec"), namespace)  # noqa: S102 - our own sample answers
     return {function: namespace[function] for function in sources}
@@ -90,10 +94,11 @@ def test_pytest_and_grader_suite_agree_on_every_case(solutions, assignment):
     graded = [f for spec in assignment.notebooks.values() for f in spec.functions]
     solution = {f: solutions[f] for f in graded}
     sets = _answer_sets(solution)
+    provided = [code for spec in assignment.notebooks.values() for _, code in provided_code(spec)[0]]
     assert len(sets) >= 2
     for sources in sets:
         functions = sorted(sources)
-        answers = LocalAnswers(_functions(solution, sources))
+        answers = LocalAnswers(_functions(solution, sources, provided))
         by_pytest = _under_pytest(functions, answers)
         assert by_pytest == _by_suite(functions, answers)
         if sources is sets[0]:

@@ -33,7 +33,8 @@ def _korean_strings(path):
             and HANGUL.search(n.value)]
 
 
-FEEDBACK_MODULES = sorted((REPO_ROOT / "autograder" / "graders").glob("*.py")) + [
+FEEDBACK_MODULES = sorted((REPO_ROOT / "autograder" / "graders").glob("*.py")) + \
+    sorted((REPO_ROOT / "autograder" / "models").glob("*.py")) + [
     REPO_ROOT / "autograder" / name for name in ("feedback.py", "answer_cells.py", "checks.py", "lecture_backprop.py")]
 
 
