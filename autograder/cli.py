@@ -61,7 +61,7 @@ def _grade(args):
         return 2
     settings = settings_from_args(args)
     try:
-        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb)
+        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)
         result = grade_notebook(nb, assignment, name, settings)
     except GraderFault as exc:
         print(f"error: 채점하지 못했습니다 — 점수 없음 (not graded): {exc}", file=sys.stderr)

@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.errors import SandboxUnavailable
+from autograder.sandbox.check import require_sandbox
 from autograder.settings import REPO_ROOT
 from samples.course import gradebook_scores, make_course, nbgrader, release_differences
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
@@ -75,6 +77,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="course folder to use (default: a new temporary folder)")
     args = parser.parse_args(argv)
+    try:  # grading cannot work here: one line with the cause and the fix, before anything is made
+        require_sandbox()
+    except SandboxUnavailable as exc:
+        raise SystemExit(f"error: {exc}") from None
     course = make_course(Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="rnn-ch09-course-")))
     started = time.time()
     print(f"[1/5] 배포본 생성 (nbgrader generate_assignment) — 과정 폴더 {course}")

@@ -71,13 +71,25 @@ def _instructor(account=Depends(_account)):
     return account
 
 
-def _view(row):
+DELAYED = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수에는 영향이 없습니다: 곧 다시 채점합니다 (grading is delayed)"
+HELD = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수에는 영향이 없습니다: 강사에게 알렸습니다 (grading is delayed)"
+
+
+def _view(row, instructor=False):
+    """A submission as the API shows it. A grader fault is never a score: the student reads that grading
+    is delayed (``notice``); an instructor also sees the fault count and the evidence."""
     result = json.loads(row.result_json) if row.result_json else None
-    return {"id": row.id, "student": row.student_id, "assignment": row.assignment, "notebook": row.notebook,
+    waiting = row.status in ("queued", "running") and (row.faults or row.retry_at is not None)
+    notice = HELD if row.status == "held" else DELAYED if waiting else None
+    view = {"id": row.id, "student": row.student_id, "assignment": row.assignment, "notebook": row.notebook,
             "status": row.status, "score": row.score, "max_score": row.max_score,
             "parts": result["parts"] if result else [], "submitted_at": _time(row.submitted_at),
             "graded_at": _time(row.graded_at), "device": row.device, "backend": row.backend,
-            "error": row.error if row.status == "error" else None}
+            "error": row.error if row.status == "error" or (instructor and row.status == "held") else None,
+            "notice": notice}
+    if instructor:
+        view.update(faults=row.faults, fault_log=row.fault_log)
+    return view
 
 
 def _time(value):
@@ -142,7 +154,7 @@ def create_app(state):
             row = s.get(Submission, sid) if len(sid) <= 64 else None
         if row is None or (isinstance(account, Student) and row.student_id != account.id):
             raise ApiError(404, *NOT_FOUND)
-        return _view(row)
+        return _view(row, isinstance(account, Instructor))
 
     @app.get("/api/submissions")
     def listing(assignment: str = "ch09", student: str | None = None, account=Depends(_account)):
@@ -153,7 +165,7 @@ def create_app(state):
             query = query.where(Submission.student_id == student)
         with state.db.session() as s:
             rows = s.scalars(query.order_by(Submission.submitted_at.desc())).all()
-        return {"submissions": [_view(r) for r in rows]}
+        return {"submissions": [_view(r, isinstance(account, Instructor)) for r in rows]}
 
     @app.post("/api/submissions/{sid}/regrade", status_code=202)
     def regrade(sid: str, account=Depends(_instructor)):
@@ -161,8 +173,8 @@ def create_app(state):
             row = s.get(Submission, sid)
             if row is None:
                 raise ApiError(404, *NOT_FOUND)
-            if row.status in ("graded", "error"):
-                row.status, row.error = "queued", None
+            if row.status in ("graded", "error", "held"):
+                row.status, row.error, row.faults, row.retry_at = "queued", None, 0, None
             return {"id": row.id, "status": row.status}
 
     @app.get("/api/export.csv")
@@ -194,10 +206,12 @@ def create_app(state):
             counts = dict(s.execute(select(Submission.status, func.count()).group_by(Submission.status)).all())
         dispatcher = state.dispatcher
         info = dispatcher.info if dispatcher else {}
-        ok = dispatcher is not None and dispatcher.is_alive() and dispatcher.failure is None
-        return {"status": "ok" if ok else "degraded", "device": info.get("device"), "backend": info.get("backend"),
-                "keras": info.get("keras"), "workers": info.get("workers", 0),
-                "queued": counts.get("queued", 0), "running": counts.get("running", 0)}
+        problem = ("채점 디스패처가 없습니다 (no dispatcher)" if dispatcher is None else
+                   f"채점이 멈췄습니다 (grading stopped): {dispatcher.failure}" if not dispatcher.is_alive() or
+                   dispatcher.failure else dispatcher.environment_fault)
+        return {"status": "degraded" if problem else "ok", "problem": problem, "device": info.get("device"),
+                "backend": info.get("backend"), "keras": info.get("keras"), "workers": info.get("workers", 0),
+                "queued": counts.get("queued", 0), "running": counts.get("running", 0), "held": counts.get("held", 0)}
 
     return app
 

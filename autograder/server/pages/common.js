@@ -17,7 +17,7 @@ function el(tag, text, attrs = {}) {  // text is always text: feedback can never
   return node;
 }
 function score(s) { return s.score === null || s.score === undefined ? "" : `${s.score} / ${s.max_score}`; }
-const STATUS = { queued: "대기 중", running: "채점 중", graded: "채점 완료", error: "오류" };
+const STATUS = { queued: "대기 중", running: "채점 중", graded: "채점 완료", error: "오류", held: "채점 지연" };
 function setupToken(onSaved) {
   const input = document.getElementById("token");
   input.value = token();

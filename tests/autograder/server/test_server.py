@@ -315,3 +315,35 @@ def test_the_server_runs_on_postgresql(course, postgres_url, assignment, solutio
         sid = _submit(base, tokens["s08"], data).json()["id"]
         body = _wait_graded(base, tokens["s08"], [sid])[sid]
     assert body["status"] == "graded" and body["score"] == body["max_score"] == 12.0
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_stopping_the_server_requeues_what_was_grading_in_one_line(course, tmp_path, solutions, stop):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or SIGTERM: what is queued stays
+    queued, what was grading is queued again, one line, exit 0; the next start grades everything once."""
+    import os
+    import signal
+
+    db = f"sqlite:///{tmp_path / 'stop.sqlite'}"
+    tokens, _ = _accounts(course, db)
+    data = _notebook("02_parameter_counts", {**solutions, "dense_params": SLOW})
+    with serving(course, db) as (base, proc, log):
+        ids = {_submit(base, tokens[s], data).json()["id"]: s for s in STUDENTS[:3]}
+        deadline = time.monotonic() + GRADE_TIMEOUT_S
+        while "running" not in [httpx.get(f"{base}/api/submissions/{sid}", headers={"Authorization": f"Bearer {tokens[s]}"})
+                                .json()["status"] for sid, s in ids.items()]:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        os.killpg(proc.pid, getattr(signal, stop))
+        assert proc.wait(timeout=120) == 0
+        said = log.read_text(encoding="utf-8")
+    assert "Traceback" not in said and "Error" not in said, said[-3000:]
+    assert said.strip().splitlines()[-1].startswith("채점 서버를 멈췄습니다")
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        states = dict(conn.execute(text("SELECT id, status FROM submissions")).all())
+    engine.dispose()
+    assert set(states) == set(ids) and "running" not in states.values() and "queued" in states.values()
+    with serving(course, db) as (base, _, _):
+        for sid, student in ids.items():
+            assert _wait_graded(base, tokens[student], [sid])[sid]["score"] == 12.0
