@@ -92,48 +92,73 @@ def _check(args):
     return 1 if problems else 0
 
 
-def _score(args):
-    from quizzes.scoring import misconception_summary, plot, score, write_csv
+_SCORE_TEXT = {
+    "ko": {"students": ("학번", "유형", "점수"), "items": ("문항", "n", "난이도", "변별도", "상하위차"),
+           "distractors": "선택지 분석 (* 정답): 문항, 보기, 고른 비율, 상위 27%, 하위 27%",
+           "summary": "오답 선택 요약 (많이 고른 순): 비율, 고른 수/제시된 수, 오개념 [문항]",
+           "kr20": "신뢰도 KR-20", "done": "{n}명 채점, 메시지 {m}개; {files}: {out}",
+           "no_font": "report.png: 한글 글꼴이 없어 영어로 그렸습니다 ({why})"},
+    "en": {"students": ("student_id", "variant", "score"),
+           "items": ("item", "n", "difficulty", "discrimination", "upper-lower"),
+           "distractors": "Distractors (* key): item, option, share, upper 27%, lower 27%",
+           "summary": "Misconceptions chosen, most first: share, chosen/offered, misconception [items]",
+           "kr20": "Reliability KR-20", "done": "{n} scored, {m} message(s); {files} in {out}",
+           "no_font": "report.png: {why}"},
+}
 
+
+def _score(args):
+    from quizzes.fonts import FontNotInstalledError
+    from quizzes.korean import display_width, pad
+    from quizzes.scoring import misconception_summary, option_label, plot, score, write_csv
+
+    text = _SCORE_TEXT[args.lang]
     report = score(args.responses, args.key)
     out = args.out or args.responses.parent
     out.mkdir(parents=True, exist_ok=True)
-    print("student_id  variant  score")
+    sid, variant, points = text["students"]
+    print(f"{pad(sid, 11)} {pad(variant, 8)} {points}")
     for s in report.students:
-        print(f"{s['student_id']:<11} {s['variant']:<8} {s['score']}/{s['total']} ({s['percent']}%)")
-    print("\nitem        n   difficulty  discrimination  upper-lower")
+        print(f"{pad(s['student_id'], 11)} {pad(s['variant'], 8)} {s['score']}/{s['total']} ({s['percent']}%)")
+    headers = text["items"]
+    widths = [10] + [max(display_width(h), 6) for h in headers[1:]]
+    print("\n" + "  ".join(pad(h, w, "<" if c == 0 else ">") for c, (h, w) in enumerate(zip(headers, widths))))
     for i in report.items:
-        r = "-" if i["discrimination"] is None else f"{i['discrimination']:.2f}"
-        d = "-" if i["upper_lower"] is None else f"{i['upper_lower']:.2f}"
-        print(f"{i['item_id']:<10} {i['n']:>3}   {i['difficulty']:.2f}        {r:>6}          {d:>6}")
-    _print_distractors(report.distractors)
+        cells = [i["item_id"], i["n"], f"{i['difficulty']:.2f}",
+                 *("-" if v is None else f"{v:.2f}" for v in (i["discrimination"], i["upper_lower"]))]
+        print("  ".join(pad(v, w, "<" if c == 0 else ">") for c, (v, w) in enumerate(zip(cells, widths))))
+    labels = [option_label(row["option"], args.lang) for row in report.distractors]
+    print(f"\n{text['distractors']}")
+    width = max(map(display_width, labels), default=3) + 2
+    for row, label in zip(report.distractors, labels):
+        mark = "*" if row["key"] else " "
+        print(f"  {pad(row['item_id'], 10)} {mark}{pad(label, width)} {_percent(row['share'])}  "
+              f"{_percent(row['upper'])}  {_percent(row['lower'])}")
     summary = misconception_summary(report.distractors)
-    print("\n오답 선택 요약 (misconceptions chosen, most first)\n  share  chosen/offered  misconception  [items]")
+    print(f"\n{text['summary']}")
     for row in summary[:10]:
-        print(f"  {row['share']:>5.0%}  {row['chosen']:>6}/{row['offered']:<7}  {row['misconception']}  [{row['items']}]")
+        print(f"  {row['share']:>5.0%}  {row['chosen']:>6}/{row['offered']:<7}  "
+              f"{option_label(row['misconception'], args.lang)}  [{row['items']}]")
     kr20 = "-" if report.kr20 is None else f"{report.kr20:.2f}"
-    print(f"\n신뢰도 KR-20 (reliability): {kr20}")
+    print(f"\n{text['kr20']}: {kr20}")
     for message in report.messages:
         print(message, file=sys.stderr)
     write_csv(report.students, out / "scores.csv")
     write_csv(report.items, out / "items.csv")
     write_csv(report.distractors, out / "distractors.csv")
     write_csv(summary, out / "misconceptions.csv")
-    plot(report, out / "report.png", args.lang)
-    print(f"\n{len(report.students)} scored, {len(report.messages)} message(s); "
-          f"scores.csv, items.csv, distractors.csv, misconceptions.csv, report.png in {out}")
+    try:
+        plot(report, out / "report.png", args.lang)
+    except FontNotInstalledError as exc:  # the numbers matter more than the language of the picture
+        print(text["no_font"].format(why=exc), file=sys.stderr)
+        plot(report, out / "report.png", "en")
+    files = "scores.csv, items.csv, distractors.csv, misconceptions.csv, report.png"
+    print("\n" + text["done"].format(n=len(report.students), m=len(report.messages), files=files, out=out))
     return 0
 
 
-def _print_distractors(rows):
-    """Per item, the share choosing each option, all and upper/lower 27% (* marks the key)."""
-    print("\n선택지 분석 (distractors): item  option  share  upper  lower")
-    for row in rows:
-        def pct(v):
-            return "  -" if v is None else f"{v:>4.0%}"
-        mark = "*" if row["key"] else " "
-        print(f"  {row['item_id']:<10} {mark}{row['option']:<30} {pct(row['share'])}  {pct(row['upper'])}  "
-              f"{pct(row['lower'])}")
+def _percent(value):
+    return "  -" if value is None else f"{value:>4.0%}"
 
 
 def main(argv=None):
