@@ -32,10 +32,11 @@ def read_notebook(path):
 def grade_notebook(nb, assignment, name, settings=GradingSettings()):
     """Grade one notebook ``nb`` (a NotebookNode) of ``assignment`` as notebook ``name``.
 
-    Returns {"notebook", "score", "max_score", "parts": [{"function", "grade_id", "score",
-    "max_score", "feedback", "mistakes"}]}; ``mistakes`` lists the known-mistake keys the
-    part's failed cases matched (sorted, once each); manual parts have function None, score
-    None and no mistakes.
+    Returns {"notebook", "score", "max_score", "manual_max_score", "parts": [{"function",
+    "grade_id", "score", "max_score", "feedback", "mistakes"}]}; ``mistakes`` lists the
+    known-mistake keys the part's failed cases matched (sorted, once each); manual parts have
+    function None, score None and no mistakes: their points are in max_score and in
+    manual_max_score (waiting for the instructor), never in score.
     """
     spec = assignment.spec_for(name)
     plan = grading_plan(nb, spec)
@@ -63,4 +64,5 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})
     auto = [p for p in parts if p["score"] is not None]
     return {"notebook": spec.name, "score": round(sum(p["score"] for p in auto), 2),
-            "max_score": sum(p["max_score"] for p in parts), "parts": parts}
+            "max_score": sum(p["max_score"] for p in parts),
+            "manual_max_score": sum(p["max_score"] for p in parts if p["score"] is None), "parts": parts}
