@@ -34,7 +34,7 @@ def test_table_columns_line_up_in_terminal_columns():
     assert display_width(header) == display_width(kim) == display_width(kim_ko)
     columns = _ends(header, ["학생", *NOTEBOOKS])[1:]
     assert _ends(kim, ["kim", "20/24 (수동 4점 대기)", "12/12", "미제출"])[1:] == columns, (header, kim)
-    assert _ends(kim_ko, ["김민준", "읽기실패", "오류", "20/24 (수동 4점 대기)"])[1:] == columns, (header, kim_ko)
+    assert _ends(kim_ko, ["김민준", "읽기실패", "채점안됨", "20/24 (수동 4점 대기)"])[1:] == columns, (header, kim_ko)
     assert kim.index("kim") == kim_ko.index("김민준") == 0
 
 
