@@ -93,7 +93,8 @@ class ServerSettings:
 
     host/port: where it listens (loopback by default); max_upload_mb: the largest notebook
     accepted (MiB); per_hour: submissions a student may make in any hour; max_active: a
-    student's submissions queued or grading at once.
+    student's submissions queued or grading at once; time_zone: the IANA zone the pages and
+    the CSV show times in (AUTOGRADER_TIME_ZONE, else Asia/Seoul: KST).
     """
 
     host: str = "127.0.0.1"
@@ -101,3 +102,4 @@ class ServerSettings:
     max_upload_mb: float = 5.0
     per_hour: int = 20
     max_active: int = 2
+    time_zone: str = field(default_factory=lambda: os.environ.get("AUTOGRADER_TIME_ZONE", "Asia/Seoul"))

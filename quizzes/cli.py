@@ -7,6 +7,7 @@ from pathlib import Path
 from quizzes.bank import BANK_DIR, SECTIONS, expand_sections, load_section
 from quizzes.errors import InputError
 from quizzes.variants import canonical_form
+from terminal.arguments import Parser
 
 
 def _sections(text):
@@ -26,43 +27,49 @@ def _formats(text):
 
 
 def _parser():
-    parser = argparse.ArgumentParser(prog="python -m quizzes", description=__doc__)
+    parser = Parser(prog="python -m quizzes", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    bank = argparse.ArgumentParser(add_help=False)
+    bank = Parser(add_help=False)
     bank.add_argument("--bank", type=Path, default=BANK_DIR, help="folder with 9-1.yaml ... (default: the package's)")
 
     b = sub.add_parser("build", parents=[bank], help="handouts, keys, key sheets, LMS exports")
     b.add_argument("--section", type=_sections, required=True, help=f"{', '.join(SECTIONS)}, all, or a list such as 9-1,9-3")
     b.add_argument("--roster", type=Path, help="CSV with student_id,name: one shuffled copy per student")
     b.add_argument("--seed", type=int, default=0, help="seed of every random draw (default 0)")
-    b.add_argument("--lang", choices=("ko", "en"), default="ko")
-    b.add_argument("--format", type=_formats, default=("html", "pdf"), help="comma list of html,pdf,md,moodle,qti")
-    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the handouts and keys")
+    b.add_argument("--format", type=_formats, default=("html", "pdf"),
+                   help="comma list of html,pdf,md,moodle,qti (default: html,pdf)")
+    b.add_argument("--out", type=Path, required=True, help="folder the files are written under (one per section)")
     b.add_argument("--course", help="course line of the header")
     b.add_argument("--export-variants", type=int, default=5, help="fixed copies of each parameterized item in exports")
-    b.add_argument("--jobs", type=int, help="PDF worker processes (default: CPU count)")
+    b.add_argument("--jobs", type=int, help="PDF worker processes (default: the CPU count)")
 
     k = sub.add_parser("key", parents=[bank], help="keys of the canonical form: {item_id: choice number}")
-    k.add_argument("--section", type=_sections, default=SECTIONS)
-    k.add_argument("--seed", type=int, default=0)
-    k.add_argument("--format", choices=("json", "csv"), default="json")
+    k.add_argument("--section", type=_sections, default=SECTIONS, help="as for build (default: all)")
+    k.add_argument("--seed", type=int, default=0, help="seed of the parameterized items' draws")
+    k.add_argument("--format", choices=("json", "csv"), default="json", help="output format")
 
     c = sub.add_parser("check", parents=[bank], help="validate and lint the bank, re-run Keras checks")
-    c.add_argument("--section", type=_sections, default=SECTIONS)
+    c.add_argument("--section", type=_sections, default=SECTIONS, help="as for build (default: all)")
     c.add_argument("--no-keras", action="store_true", help="skip re-running the Keras checks")
 
     s = sub.add_parser("score", help="score answer sheets and analyse items")
-    s.add_argument("responses", type=Path)
+    s.add_argument("responses", type=Path, help="CSV of answers: student_id (or 학번), optional variant, 1, 2, ...")
     s.add_argument("--key", type=Path, required=True, help="key.csv or key-sheet.csv from a build")
     s.add_argument("--out", type=Path, help="folder for scores.csv, items.csv, report.png "
                                            "(default: next to RESPONSES)")
-    s.add_argument("--lang", choices=("ko", "en"), default="ko")
+    s.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the printed report and report.png")
     return parser
 
 
 def _build(args):
     from quizzes.build import build
+    from quizzes.variants import unused_roster_columns
 
+    unused = unused_roster_columns(args.roster) if args.roster else []
+    if unused:
+        print(f"명단에서 쓰지 않는 열: {', '.join(unused)} (roster columns not used: {', '.join(unused)})",
+              file=sys.stderr)
     paths = build(args.section, args.format, args.out, seed=args.seed, lang=args.lang, roster=args.roster,
                   course=args.course, bank_dir=args.bank, export_variants=args.export_variants, jobs=args.jobs)
     print(f"{len(paths)} files written under {args.out}")
@@ -109,7 +116,7 @@ _SCORE_TEXT = {
 
 def _score(args):
     from quizzes.fonts import FontNotInstalledError
-    from quizzes.korean import display_width, pad
+    from terminal.width import display_width, pad
     from quizzes.scoring import misconception_summary, option_label, plot, score, write_csv
 
     text = _SCORE_TEXT[args.lang]

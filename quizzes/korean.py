@@ -1,16 +1,11 @@
-"""Korean text: particles (조사) chosen by how the preceding word is read aloud, and its width in a terminal.
+"""Korean particles (조사) chosen by how the preceding word is read aloud.
 
 ``josa("LSTM", "은/는") == "LSTM은"`` (엠), ``josa("GRU", "은/는") == "GRU는"`` (유),
 ``josa("8", "이/가") == "8이"`` (팔), ``josa("(8, 32)", "을/를") == "(8, 32)를"`` (삼십이).
 Numbers are read as Sino-Korean numerals (1,000 -> 천, 3,200,000,000 -> 삼십이억), Latin
 acronyms letter by letter (RNN -> 엔), other Latin words by their final sound (kernel -> 커널).
-
-Terminal tables: ``display_width("학생") == 4`` (a Hangul syllable takes two columns), and
-``pad``/``clip`` align and cut by those columns, where str.format counts characters.
 """
 import re
-
-from wcwidth import wcswidth, wcwidth
 
 # pair -> (after a final consonant, after a vowel)
 PAIRS = {"은/는": ("은", "는"), "이/가": ("이", "가"), "을/를": ("을", "를"), "와/과": ("과", "와")}
@@ -73,28 +68,3 @@ def josa(word, pair):
         raise ValueError(f"unknown particle pair {pair!r}; expected one of {sorted(PAIRS)}")
     after_consonant, after_vowel = PAIRS[pair]
     return f"{word}{after_consonant if has_final_consonant(word) else after_vowel}"
-
-
-def display_width(text):
-    """Terminal columns ``text`` takes: 2 for each Hangul syllable and other wide character
-    (wcwidth, Unicode's East Asian Width), 0 for combining marks; str.format counts 1 each."""
-    width = wcswidth(str(text))
-    return width if width >= 0 else len(str(text))  # control characters: one column each, as printed
-
-
-def pad(text, width, align="<"):
-    """``text`` padded with spaces to ``width`` terminal columns: align "<" left, ">" right."""
-    text = str(text)
-    fill = " " * max(0, width - display_width(text))
-    return text + fill if align == "<" else fill + text
-
-
-def clip(text, width):
-    """``text`` cut to at most ``width`` terminal columns (a wide character is never halved)."""
-    text, out, used = str(text), [], 0
-    for char in text:
-        used += max(0, wcwidth(char))
-        if used > width:
-            break
-        out.append(char)
-    return "".join(out)

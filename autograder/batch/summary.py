@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from quizzes.korean import clip, display_width, pad
+from terminal.width import clip, display_width, pad
 
 REPORTS = "autograde-reports"
 

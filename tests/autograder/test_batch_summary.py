@@ -4,7 +4,7 @@ import csv
 
 from autograder.batch.run import BatchResult, NotebookReport
 from autograder.batch.summary import format_table, write_reports
-from quizzes.korean import display_width
+from terminal.width import display_width
 
 NOTEBOOKS = ["01_padding_encoding", "02_parameter_counts", "03_simple_rnn_forward"]
 

@@ -96,7 +96,7 @@ KOREAN = ["원소를 float32(4바이트)로 봄", "바이트 대신 원소 개�
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_printed_report_names_options_in_its_language_and_lines_up(tmp_path, capsys, lang):
     from quizzes.cli import main
-    from quizzes.korean import display_width
+    from terminal.width import display_width
 
     (tmp_path / "key.csv").write_text(KEY_SHEET, encoding="utf-8")
     (tmp_path / "r.csv").write_text(ANSWERS, encoding="utf-8")
