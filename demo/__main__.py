@@ -8,7 +8,6 @@
 5. build section 9-2's quiz handouts (HTML, PDF, Markdown), one shuffled copy per sample student.
 Class data goes to a temporary course folder (``--out`` to choose it), never the repository.
 """
-import argparse
 import csv
 import tempfile
 import time
@@ -20,6 +19,8 @@ from autograder.settings import REPO_ROOT
 from samples.course import gradebook_scores, make_course, nbgrader, release_differences
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
 from quizzes.cli import main as quizzes_main
+from terminal.arguments import Parser
+from terminal.width import display_width, pad
 
 ASSIGNMENT = "ch09"
 OPTIONAL = "04_advanced_bptt_gates"
@@ -41,8 +42,8 @@ def print_table(scores, students):
     for nb in sorted({nb for s in scores.values() for nb in s}):
         grades = next(s[nb] for s in scores.values() if nb in s)
         parts += [(nb, g) for g in grades]
-    width = max(len(s) for s in students) + 1
-    print(f"\n{'notebook / part':<52}" + "".join(f"{s:>{width}}" for s in students))
+    width = max(display_width(s) for s in students) + 1
+    print(f"\n{pad('notebook / part', 52)}" + "".join(pad(s, width, ">") for s in students))
     totals = {s: {"core": 0.0, "optional": 0.0, "max_core": 0.0, "max_optional": 0.0} for s in students}
     for nb, grade_id in parts:
         cells = []
@@ -53,9 +54,10 @@ def print_table(scores, students):
             if score is not None:
                 totals[s][kind] += score
             totals[s][f"max_{kind}"] += max_score or 0
-        print(f"{nb[:24] + ' / ' + grade_id:<52}" + "".join(f"{c:>{width}}" for c in cells))
+        print(pad(f"{nb[:24]} / {grade_id}", 52) + "".join(pad(c, width, ">") for c in cells))
     for kind, label in (("core", "합계 (필수, 수동 채점 전)"), ("optional", "합계 (선택: 04 심화)")):
-        print(f"{label:<52}" + "".join(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}".rjust(width) for s in students))
+        print(pad(label, 52) + "".join(pad(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}", width, ">")
+                                       for s in students))
 
 
 def build_quiz(course, students, section="9-2"):
@@ -74,7 +76,7 @@ def build_quiz(course, students, section="9-2"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser = Parser(prog="python -m demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="course folder to use (default: a new temporary folder)")
     args = parser.parse_args(argv)
     try:  # grading cannot work here: one line with the cause and the fix, before anything is made

@@ -7,6 +7,7 @@ here (and on every worker of a --scheduler cluster): if not, one line with the c
 exit 2. Stop it with Ctrl-C or SIGTERM: what is queued stays queued, what was grading is queued
 again, one line, exit 0; a kill -9 loses nothing that was acknowledged either.
 """
+import argparse
 import signal
 import socket
 import sys
@@ -22,21 +23,35 @@ def add_parser(sub):
     parser = sub.add_parser("serve", help="run the grading server (students upload, see score and feedback)")
     parser.add_argument("--course", default=".", help="the course folder holding nbgrader_config.py (default: here)")
     parser.add_argument("--host", default=default.host, help=f"address to listen on (default: {default.host})")
-    parser.add_argument("--port", type=int, default=default.port)
+    parser.add_argument("--port", type=int, default=default.port, help="TCP port to listen on")
     add_cluster_arguments(parser)
     parser.add_argument("--db", help="database URL (default: SQLite grading-server.sqlite in the course)")
     parser.add_argument("--assignment", action="append", help="assignments to grade (default: ch09; repeatable)")
-    parser.add_argument("--max-upload-mb", type=float, default=default.max_upload_mb)
-    parser.add_argument("--per-hour", type=int, default=default.per_hour, help="submissions per student per hour")
+    parser.add_argument("--max-upload-mb", type=float, default=default.max_upload_mb,
+                        help="largest notebook accepted, MiB (larger: 413)")
+    parser.add_argument("--per-hour", type=int, default=default.per_hour,
+                        help="submissions a student may make in any hour (more: 429)")
     parser.add_argument("--max-active", type=int, default=default.max_active,
-                        help="a student's submissions queued or grading at once")
+                        help="a student's submissions queued or grading at once (more: 429)")
     parser.add_argument("--max-faults", type=int, default=default.max_faults,
-                        help=f"grader faults on one submission before it is held for the instructor "
-                             f"(default: {default.max_faults}; a fault is never a score)")
+                        help="grader faults on one submission before it is held for the instructor "
+                             "(a fault is never a score)")
     parser.add_argument("--retry-s", type=float, default=default.retry_s,
-                        help=f"seconds before grading again after a grader fault, x6 after each further one "
-                             f"(default: {default.retry_s:g})")
+                        help="seconds before grading again after a grader fault, x6 after each further one")
+    parser.add_argument("--time-zone", type=_time_zone, default=default.time_zone,
+                        help="IANA time zone of the times the pages and the CSV show (default: "
+                             f"{default.time_zone}, or AUTOGRADER_TIME_ZONE)")
     parser.set_defaults(run=main)
+
+
+def _time_zone(name):
+    from autograder.server.clock import time_zone
+
+    try:
+        time_zone(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return name
 
 
 def main(args):
@@ -70,7 +85,7 @@ def main(args):
     db = Database(args.db or default_url(course.root))
     db.upgrade()
     settings = ServerSettings(args.host, args.port, args.max_upload_mb, args.per_hour, args.max_active,
-                              args.max_faults, args.retry_s)
+                              args.max_faults, args.retry_s, args.time_zone)
     state = ServerState(course, db, course.root / STORAGE, settings, cluster_from_args(args), pipelines)
     state.storage.mkdir(parents=True, exist_ok=True)
     state.dispatcher = Dispatcher(state)
