@@ -50,6 +50,10 @@ c.Autograde.autograde_preprocessors = [
 ]
 if os.environ.get("AUTOGRADER_TIMEOUT"):  # the other settings: c.SandboxedAutograde.memory_mb, .isolation, .seed
     c.SandboxedAutograde.timeout = float(os.environ["AUTOGRADER_TIMEOUT"])
+# Model grading (notebook 05): the grader's training results are kept in the course, so a class
+# trains each distinct model once (AUTOGRADER_MODEL_CACHE: another folder, e.g. shared by courses).
+c.SandboxedAutograde.model_cache = os.environ.get("AUTOGRADER_MODEL_CACHE") or os.path.join(
+    c.CourseDirectory.root, ".autograder", "model-cache")
 
 # Feedback: students see the graders' messages, never the hidden tests' source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -12,10 +12,13 @@ from autograder.sandbox import wire
 
 
 class SandboxAnswers:
-    """Calls into a SandboxSession; after a time-out, the function's remaining cases are skipped."""
+    """Calls into a SandboxSession; after a time-out, the function's remaining cases are skipped.
 
-    def __init__(self, session):
+    training_plan: how model graders train what the answers build (autograder.models.trained)."""
+
+    def __init__(self, session, training_plan=None):
         self.session = session
+        self.training_plan = training_plan
         self.timed_out = set()
 
     def __call__(self, function, *args, **kwargs):

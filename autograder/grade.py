@@ -11,6 +11,7 @@ from autograder.answers import SandboxAnswers
 from autograder.errors import GraderFault, NotGradable
 from autograder.feedback import part_feedback
 from autograder.grader_suite import run_graders
+from autograder.models.trained import TrainingPlan
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import GradingSettings
 
@@ -46,8 +47,9 @@ def _grade(nb, assignment, name, settings):
     spec = assignment.spec_for(name)
     plan = grading_plan(nb, spec)
     forbidden = {f for f in spec.functions if plan.forbidden(f)}
-    with SandboxSession(plan.cells, settings) as session:
-        reports = run_graders(spec.functions, SandboxAnswers(session), settings.seed) if spec.functions else {}
+    with SandboxSession(plan.cells, settings, spec.sandbox_allows) as session:
+        answers = SandboxAnswers(session, TrainingPlan.from_settings(settings))
+        reports = run_graders(spec.functions, answers, settings.seed) if spec.functions else {}
         cell_errors = session.cell_errors
         isolation = session.isolation
     parts = []

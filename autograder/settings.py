@@ -25,7 +25,9 @@ class GradingSettings:
     child process, weaker) or "auto" (bwrap when installed); seed: picks the graders' random
     cases (same seed, same cases); expected_values: "all" (feedback shows every failed case's
     expected value) or "public" (only the fixed examples': a server that draws new random cases
-    per submission, so feedback cannot be copied into a lookup table).
+    per submission, so feedback cannot be copied into a lookup table). Model grading (notebook
+    05): train_seed, max_epochs, train_budget (seconds a model), corpus, model_cache (a folder;
+    the same model, settings and seed train once per folder).
     """
 
     timeout: float = _setting(10.0, "seconds allowed per answer cell and per function call")
@@ -36,6 +38,14 @@ class GradingSettings:
     seed: int = _setting(0, "seed of the graders' random cases")
     expected_values: str = _setting("all", "which failed cases show their expected value in feedback: all, or "
                                     "public (fixed examples only; random cases differ per seed)", ("all", "public"))
+    train_seed: int = _setting(0, "seed of the grader's own training of submitted models (notebook 05)")
+    max_epochs: int = _setting(10, "epochs the grader trains a submitted model at most (pass lines are measured "
+                                   "for this cap: python -m reference.pass_lines)")
+    train_budget: float = _setting(120.0, "seconds the grader trains one submitted model at most")
+    corpus: str = _setting("auto", "data the grader trains models on: the real IMDB from Keras's cache (auto, "
+                                   "imdb) or the synthetic corpus", ("auto", "imdb", "synthetic"))
+    model_cache: str = _setting("", "folder keeping the grader's training results, shared by a class run's "
+                                    "workers (empty: this process only)")
 
 
 def setting_fields():

@@ -23,7 +23,8 @@ from terminal.arguments import Parser
 from terminal.width import display_width, pad
 
 ASSIGNMENT = "ch09"
-OPTIONAL = "04_advanced_bptt_gates"
+APART = {"04_advanced_bptt_gates": "optional", "05_imdb_models": "models"}  # notebooks whose points are reported apart
+TOTALS = (("core", "합계 (필수, 수동 채점 전)"), ("optional", "합계 (선택: 04 심화)"), ("models", "합계 (모델 과제: 05)"))
 
 
 def regenerate_release(course):
@@ -44,18 +45,18 @@ def print_table(scores, students):
         parts += [(nb, g) for g in grades]
     width = max(display_width(s) for s in students) + 1
     print(f"\n{pad('notebook / part', 52)}" + "".join(pad(s, width, ">") for s in students))
-    totals = {s: {"core": 0.0, "optional": 0.0, "max_core": 0.0, "max_optional": 0.0} for s in students}
+    totals = {s: {k: 0.0 for kind, _ in TOTALS for k in (kind, f"max_{kind}")} for s in students}
     for nb, grade_id in parts:
         cells = []
         for s in students:
             score, max_score = scores.get(s, {}).get(nb, {}).get(grade_id, (None, None))
-            kind = "optional" if nb == OPTIONAL else "core"
+            kind = APART.get(nb, "core")
             cells.append("수동" if score is None and max_score else f"{score or 0:g}/{max_score:g}")
             if score is not None:
                 totals[s][kind] += score
             totals[s][f"max_{kind}"] += max_score or 0
         print(pad(f"{nb[:24]} / {grade_id}", 52) + "".join(pad(c, width, ">") for c in cells))
-    for kind, label in (("core", "합계 (필수, 수동 채점 전)"), ("optional", "합계 (선택: 04 심화)")):
+    for kind, label in TOTALS:
         print(pad(label, 52) + "".join(pad(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}", width, ">")
                                        for s in students))
 

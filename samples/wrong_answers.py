@@ -1,7 +1,8 @@
 """Typical wrong answers, one answer cell each: the sample submissions and the tests use them.
 
 Each entry: the function it answers, the grader's mistake key its feedback must name, whether
-it still gets some cases right, and the answer cell's source (numpy only, as a student writes).
+it still gets some cases right, and the answer cell's source (numpy only, as a student writes;
+notebook 05's answers build Keras models, as that notebook asks).
 """
 from dataclasses import dataclass
 
@@ -116,6 +117,40 @@ def tbptt_gradients(token_ids, y, embeddings, kernel, recurrent_kernel, bias, de
 }
 
 
+_MODEL = """import keras
+
+
+def {function}():
+    model = keras.Sequential()
+    model.add(keras.Input(shape=(MAXLEN,)))
+    model.add(keras.layers.Embedding(NUM_WORDS, 16))
+{layers}
+    return model
+"""
+
+
+def _model(function, *layers):
+    """An answer cell building Input -> Embedding(NUM_WORDS, 16) -> ``layers`` ("LSTM(8)  # comment" keeps the comment)."""
+    lines = []
+    for layer in layers:
+        code, _, comment = layer.partition("  # ")
+        lines.append(f"    model.add(keras.layers.{code})" + (f"  # {comment}" if comment else ""))
+    return _MODEL.format(function=function, layers="\n".join(lines))
+
+
+WRONG_ANSWERS.update({
+    "stack_without_return_sequences": WrongAnswer("build_stacked_lstm", "missing_return_sequences", False, _model(
+        "build_stacked_lstm", "LSTM(8, dropout=0.2)", "LSTM(8, dropout=0.2)  # 실수: 아래층에 return_sequences=True 없음",
+        'Dense(1, activation="sigmoid")')),
+    "dense_without_sigmoid": WrongAnswer("build_lstm", "dense_without_sigmoid", True, _model(
+        "build_lstm", "LSTM(8)", "Dense(1)  # 실수: 출력층에 sigmoid 없음")),
+    "checkpoint_h5": WrongAnswer("training_settings", "settings_checkpoint_suffix", False, '''def training_settings():
+    return {"optimizer": "adam", "learning_rate": 0.001, "loss": "binary_crossentropy", "batch_size": 64,
+            "epochs": 100, "early_stopping": {"monitor": "val_loss", "patience": 3, "restore_best_weights": True},
+            "checkpoint": {"filepath": "best-model.h5", "save_best_only": True}}   # 실수: 케라스 2 시절의 .h5
+'''),
+})
+
 # Answers that try to score without computing, or that break the run. Each costs its own part only.
 HOSTILE_ANSWERS = {
     "uses_keras": WrongAnswer("pad_sequences", None, False, '''from keras.utils import pad_sequences as _keras_pad
@@ -179,3 +214,32 @@ def embedding_params(vocab_size, output_dim):
     return len(found)
 '''),
 }
+
+HOSTILE_ANSWERS.update({  # notebook 05: what may leave the sandbox is a model's architecture, checked as data
+    "model_with_lambda": WrongAnswer("build_simple_rnn", "refused_unknown_class", False, _model(
+        "build_simple_rnn", "SimpleRNN(8)", "Lambda(lambda h: h * 0 + 1)", 'Dense(1, activation="sigmoid")')),
+    "model_too_big": WrongAnswer("build_lstm", "refused_size", False, '''import keras
+
+
+def build_lstm():
+    return keras.Sequential([keras.layers.Embedding(20000, 256), keras.layers.LSTM(256), keras.layers.Dense(1)])
+'''),
+    "model_smuggles_predictions": WrongAnswer("build_stacked_lstm", "refused_argument", False, '''import json
+
+
+class Sequential:  # pretends to be a Keras model: its "config" carries answers instead of an architecture
+    __module__ = "keras.src.models.sequential"
+
+    def to_json(self):
+        layers = [{"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+                   "config": {"units": 1, "kernel_initializer": {"module": "keras.initializers",
+                              "class_name": "Constant", "config": {"value": [1, 0, 1, 1, 0] * 400},
+                              "registered_name": None}}}]
+        return json.dumps({"module": "keras", "class_name": "Sequential", "registered_name": None,
+                           "config": {"name": "x", "layers": layers}})
+
+
+def build_stacked_lstm():
+    return Sequential()
+'''),
+})

@@ -1,4 +1,6 @@
 """Shared fixtures: the assignment, solution answers, and one nbgrader course built per run."""
+import os
+
 import nbformat
 import pytest
 
@@ -15,6 +17,21 @@ NOISE = ("import sys, warnings\nwarnings.warn('학생 코드의 경고', Depreca
 TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"]}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory):
+    """One folder of the grader's training results for the whole test run, the nbgrader and batch
+    subprocesses included (AUTOGRADER_MODEL_CACHE, read by nbgrader_config.py): the solution's models
+    of notebook 05 train once per run, as in one class."""
+    folder = str(tmp_path_factory.mktemp("model-cache"))
+    previous = os.environ.get("AUTOGRADER_MODEL_CACHE")
+    os.environ["AUTOGRADER_MODEL_CACHE"] = folder
+    yield folder
+    if previous is None:
+        os.environ.pop("AUTOGRADER_MODEL_CACHE", None)
+    else:
+        os.environ["AUTOGRADER_MODEL_CACHE"] = previous
+
+
 @pytest.fixture(scope="session")
 def assignment():
     return Assignment.load(ASSIGNMENT, SOURCE_ROOT)
@@ -26,11 +43,12 @@ def solutions():
 
 
 @pytest.fixture(scope="session")
-def grade(assignment):
+def grade(assignment, model_cache):
     """grade(answers, notebook, **settings) -> JSON result of the release notebook with those answers filled."""
     def _grade(answers, notebook, **settings):
         release_nb = nbformat.read(RELEASE / f"{notebook}.ipynb", as_version=4)
-        return grade_notebook(student_copy(release_nb, answers), assignment, notebook, GradingSettings(**settings))
+        settings = GradingSettings(**{"model_cache": model_cache, **settings})
+        return grade_notebook(student_copy(release_nb, answers), assignment, notebook, settings)
     return _grade
 
 

@@ -25,25 +25,23 @@ def _settings(answers):
     try:
         return check_training_settings(answers(FUNCTION))
     except Refused as refusal:
-        raise CaseFailed(f"채점기가 이 설정을 쓸 수 없습니다: {refusal.message}", f"settings_{refusal.key}") from None
+        raise CaseFailed("채점기가 이 설정을 쓸 수 없습니다.", f"settings_{refusal.key}", advice=refusal.message) from None
 
 
 def grade(case, answers):
     settings = _settings(answers)
-    if case.check == "loss":
-        if settings.loss != "binary_crossentropy":
-            raise CaseFailed(f"loss가 '{settings.loss}'입니다. 긍정/부정 두 클래스를 시그모이드 확률 하나로 맞히는 "
-                             "문제의 손실은 'binary_crossentropy'입니다.", "wrong_loss")
-    elif case.check == "early_stopping":
+    if case.check == "loss" and settings.loss != "binary_crossentropy":
+        raise CaseFailed(f"loss가 '{settings.loss}'입니다.", "wrong_loss",
+                         advice="긍정/부정 두 클래스를 시그모이드 확률 하나로 맞히는 문제의 손실은 'binary_crossentropy'입니다.")
+    if case.check == "early_stopping":
         early = settings.early_stopping
         if early is None:
-            raise CaseFailed("early_stopping이 없습니다: 검증 손실이 patience 에포크 동안 나아지지 않으면 멈추게 하세요.",
-                             "no_early_stopping")
+            raise CaseFailed("early_stopping이 없습니다.", "no_early_stopping",
+                             advice="검증 손실이 patience 에포크 동안 나아지지 않으면 멈추게 하세요.")
         if not early.restore_best_weights or not early.monitor.startswith("val_"):
             raise CaseFailed("EarlyStopping이 검증 세트 지표(val_loss)를 보고 restore_best_weights=True로 가장 좋은 "
-                             "에포크의 가중치를 되돌려야 합니다. 그렇지 않으면 멈춘 순간의(과대적합이 시작된) "
-                             "가중치가 남습니다.", "no_restore_best_weights")
-    elif case.check == "checkpoint":
-        if settings.checkpoint is None or not settings.checkpoint.save_best_only:
-            raise CaseFailed("checkpoint에 save_best_only=True가 없습니다: 검증 손실이 가장 낮은 에포크의 모델만 "
-                             "파일에 남깁니다.", "checkpoint_not_best")
+                             "에포크의 가중치를 되돌리지 않습니다.", "no_restore_best_weights",
+                             advice="그렇지 않으면 멈춘 순간의(과대적합이 시작된) 가중치가 남습니다.")
+    if case.check == "checkpoint" and (settings.checkpoint is None or not settings.checkpoint.save_best_only):
+        raise CaseFailed("checkpoint에 save_best_only=True가 없습니다.", "checkpoint_not_best",
+                         advice="검증 손실이 가장 낮은 에포크의 모델만 파일에 남깁니다.")

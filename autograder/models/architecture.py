@@ -24,8 +24,22 @@ OUTPUT_RTOL = 1e-4  # float32 outputs of the same computation
 
 @dataclass(frozen=True)
 class Problem:
+    """A difference from the reference. message: Korean, its first sentence says what differs and the rest
+    why it matters; mistake: the known-mistake key it is (None: a plain difference)."""
+
     message: str
     mistake: str | None = None
+
+    @property
+    def fact(self):
+        """The first sentence (up to "니다.")."""
+        head, sep, _ = self.message.partition("니다. ")
+        return head + "니다." if sep else self.message
+
+    @property
+    def why(self):
+        """What follows the first sentence ("" when nothing does)."""
+        return self.message.partition("니다. ")[2]
 
 
 @lru_cache(maxsize=8)

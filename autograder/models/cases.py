@@ -82,7 +82,8 @@ class Submission:
         try:
             self.spec = check_model_config(value.text)
         except Refused as refusal:
-            self.failure = CaseFailed(f"채점기가 이 모델을 만들지 않습니다: {refusal.message}", f"refused_{refusal.key}")
+            self.failure = CaseFailed("채점기가 이 모델을 만들지 않습니다.", f"refused_{refusal.key}",
+                                      advice=refusal.message)
 
     @property
     def model(self):
@@ -106,9 +107,12 @@ def submission(answers, function):
 
 
 def _raise(problems):
+    """CaseFailed for the problems: what differs as the message, why for the named mistakes as the advice."""
     if problems:
-        named = next((p.mistake for p in problems if p.mistake), None)
-        raise CaseFailed("\n".join(p.message for p in problems), named)
+        named = [p for p in problems if p.mistake]
+        message = "\n".join(p.fact if p.mistake and p.why else p.message for p in problems)
+        advice = " ".join(p.why for p in named if p.why) or None
+        raise CaseFailed(message, named[0].mistake if named else None, advice=advice)
 
 
 def grade_model_case(function, name, case, answers):
@@ -151,12 +155,12 @@ def _grade_training(sub, answers, name):
     try:
         settings = check_training_settings(answers(SETTINGS_FUNCTION))
     except Refused as refusal:
-        raise CaseFailed(f"훈련 설정({SETTINGS_FUNCTION})을 쓸 수 없어 훈련하지 않았습니다: {refusal.message}",
-                         "settings_refused") from None
+        raise CaseFailed(f"훈련 설정({SETTINGS_FUNCTION})을 쓸 수 없어 훈련하지 않았습니다.", "settings_refused",
+                         advice=refusal.message) from None
     except StudentError as err:
         raise CaseFailed(f"{SETTINGS_FUNCTION}()가 실패해 훈련하지 않았습니다: {err.kind}: {err.message[:200]}",
                          "settings_refused") from None
-    plan = getattr(answers, "training_plan", TrainingPlan())
+    plan = getattr(answers, "training_plan", None) or TrainingPlan()
     try:
         result = train(sub.spec, settings, plan)
     except Refused as refusal:

@@ -43,6 +43,12 @@ class TrainingPlan:
 
         return grading_data(self.corpus)
 
+    @classmethod
+    def from_settings(cls, settings):
+        """The plan a GradingSettings gives (train_seed, max_epochs, train_budget, corpus, model_cache)."""
+        return cls(settings.train_seed, settings.max_epochs, settings.train_budget, settings.corpus,
+                   settings.model_cache)
+
 
 def cache_key(spec, settings, plan, data_key):
     import keras

@@ -4,6 +4,10 @@ bubblewrap: no network, no capabilities (also when the grader runs as root), a n
 namespace (its processes die with it), a read-only system and /dev, size-capped tmpfs scratch at
 /tmp and /dev/shm, the deep-learning packages and the grader blanked out, the sandbox files at
 /sandbox. "process" isolation (no bubblewrap) is a plain process: weaker, and said so.
+
+``allows`` (a notebook's sandbox_allows, e.g. {"keras"}) leaves that package and its backends
+visible (wire.forbidden_for), and tells the fork server to import it once (SANDBOX_ALLOWS) with
+the grader's Keras backend; the grader itself stays hidden from every sandbox.
 """
 import importlib.util
 import os
@@ -22,15 +26,21 @@ THREAD_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
                                      "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
-def environment(home):
-    """The sandbox's whole environment (nothing of the grader's)."""
-    return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home, **THREAD_ENV}
+def environment(home, allows=()):
+    """The sandbox's whole environment (nothing of the grader's but, where Keras is allowed, its backend)."""
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home, **THREAD_ENV}
+    if allows:
+        env["SANDBOX_ALLOWS"] = ",".join(sorted(allows))
+    if "keras" in allows:
+        env.update(KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "tensorflow"), TF_CPP_MIN_LOG_LEVEL="3",
+                   CUDA_VISIBLE_DEVICES="", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
+    return env
 
 
-def _hidden_package_dirs():
+def _hidden_package_dirs(allows=()):
     """Real directories of deep-learning packages (and the grader) to blank out inside bwrap."""
     dirs = []
-    for name in wire.FORBIDDEN:
+    for name in wire.forbidden_for(allows):
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):
@@ -63,7 +73,7 @@ def interpreter_binds():
     return sorted(binds - covered, key=lambda b: (b[1].count(os.sep), b[1]))
 
 
-def bwrap_command(sandbox_dir, scratch_mb, args):
+def bwrap_command(sandbox_dir, scratch_mb, args, allows=()):
     """The bubblewrap command that runs ``python -I /sandbox/<args...>`` with ``sandbox_dir`` at /sandbox."""
     scratch = str(scratch_mb * 2**20)
     cmd = ["bwrap", "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--clearenv",
@@ -82,13 +92,13 @@ def bwrap_command(sandbox_dir, scratch_mb, args):
         if not _inside(seen, "/usr"):
             cmd += ["--ro-bind", real, seen]
     blank = os.path.join(sandbox_dir, "hidden_package.py")
-    for hidden in _hidden_package_dirs():  # blanked wherever a bind shows it, the real path and the linked one
+    for hidden in _hidden_package_dirs(allows):  # blanked wherever a bind shows it, the real path and the linked one
         for real, seen in binds:
             if _inside(hidden, real) and hidden != real:
                 where = os.path.join(seen, os.path.relpath(hidden, real))
                 cmd += ["--tmpfs", where, "--ro-bind", blank, os.path.join(where, "__init__.py")]
     cmd += ["--ro-bind", sandbox_dir, "/sandbox"]
-    for name, value in {**environment("/tmp"), "PYTHONDONTWRITEBYTECODE": "1"}.items():
+    for name, value in {**environment("/tmp", allows), "PYTHONDONTWRITEBYTECODE": "1"}.items():
         cmd += ["--setenv", name, value]
     return cmd + ["--", sys.executable, "-I", f"/sandbox/{args[0]}", *args[1:]]
 

@@ -27,6 +27,7 @@ from autograder.sandbox.isolation import bwrap_command, environment
 HERE = Path(__file__).resolve().parent
 SANDBOX_FILES = ("fork_server.py", "runner.py", "wire.py", "hidden_package.py")
 START_TIMEOUT_S = 30.0  # a cold start (Python, numpy) on a loaded machine
+ALLOWS_START_TIMEOUT_S = 120.0  # ... that also imports an allowed package (Keras and TensorFlow: ~4 s idle)
 CONTROL_TIMEOUT_S = 5.0  # a fork, or a reset (which waits up to 3 s for killed processes), of a warm server
 MAX_IDLE = 4  # idle sandboxes a process keeps per kind
 
@@ -37,10 +38,11 @@ class SandboxFailed(GraderFault):
 
 class Sandbox:
     """One sandbox with its fork server. isolation: "bwrap" | "process"; scratch_mb: the size of
-    its scratch space (bubblewrap: /tmp and /dev/shm, each)."""
+    its scratch space (bubblewrap: /tmp and /dev/shm, each); allows: the packages its notebooks may
+    import (a frozenset of wire.ALLOWABLE keys: a sandbox of another kind, imported once in its server)."""
 
-    def __init__(self, isolation, scratch_mb):
-        self.kind = (isolation, scratch_mb)
+    def __init__(self, isolation, scratch_mb, allows=frozenset()):
+        self.kind = (isolation, scratch_mb, frozenset(allows))
         self._dir = tempfile.TemporaryDirectory(prefix="sandbox-")
         for name in SANDBOX_FILES:
             shutil.copy(HERE / name, self._dir.name)
@@ -49,7 +51,7 @@ class Sandbox:
         self._pending = 0  # replies (of resets) not read yet
         fd = str(theirs.fileno())
         if isolation == "bwrap":
-            cmd = bwrap_command(self._dir.name, scratch_mb, ["fork_server.py", fd, "pidns", "/tmp", "/dev/shm"])
+            cmd = bwrap_command(self._dir.name, scratch_mb, ["fork_server.py", fd, "pidns", "/tmp", "/dev/shm"], allows)
             cwd, home = None, "/tmp"
         else:
             scratch = os.path.join(self._dir.name, "scratch")
@@ -58,12 +60,12 @@ class Sandbox:
             cwd, home = scratch, scratch
         try:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, cwd=cwd, env=environment(home),
+                                          stderr=subprocess.DEVNULL, cwd=cwd, env=environment(home, allows),
                                           pass_fds=(theirs.fileno(),), start_new_session=True)
         finally:
             theirs.close()
         try:
-            self._reply(START_TIMEOUT_S)
+            self._reply(ALLOWS_START_TIMEOUT_S if allows else START_TIMEOUT_S)
         except SandboxFailed:
             self.close()
             raise
@@ -126,18 +128,18 @@ class Sandbox:
 
 
 _lock = threading.Lock()
-_idle = {}  # (isolation, scratch_mb) -> [Sandbox]
+_idle = {}  # (isolation, scratch_mb, allows) -> [Sandbox]
 _owner = os.getpid()
 
 
-def acquire(isolation, scratch_mb):
+def acquire(isolation, scratch_mb, allows=frozenset()):
     """A sandbox of this kind, reset and ready to fork (a new one when none is idle)."""
     global _owner
     with _lock:
         if os.getpid() != _owner:  # a forked copy of this process: those sandboxes belong to the parent
             _idle.clear()
             _owner = os.getpid()
-        ready = _idle.get((isolation, scratch_mb), [])
+        ready = _idle.get((isolation, scratch_mb, frozenset(allows)), [])
         sandbox = ready.pop() if ready else None
     if sandbox is not None:
         try:
@@ -145,7 +147,7 @@ def acquire(isolation, scratch_mb):
             return sandbox
         except SandboxFailed:
             sandbox.close()
-    return Sandbox(isolation, scratch_mb)
+    return Sandbox(isolation, scratch_mb, allows)
 
 
 def release(sandbox):

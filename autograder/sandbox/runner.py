@@ -22,7 +22,7 @@ import numpy as np  # noqa: F401  (imported before the memory limit is set)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402
 
-FORBIDDEN = wire.FORBIDDEN
+FORBIDDEN = wire.forbidden_for([a for a in os.environ.get("SANDBOX_ALLOWS", "").split(",") if a])
 CELL_PREFIX = "<답안 셀 "
 
 
@@ -35,7 +35,7 @@ class _Blocker(importlib.abc.MetaPathFinder):
 
     def find_spec(self, name, path=None, target=None):
         if name.split(".")[0] in FORBIDDEN:
-            raise ForbiddenImport(f"'{name}' 모듈은 이 과제에서 사용할 수 없습니다 (numpy만 사용)")
+            raise ForbiddenImport(f"'{name}' 모듈은 이 과제에서 사용할 수 없습니다")
         return None
 
 

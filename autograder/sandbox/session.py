@@ -27,12 +27,20 @@ class _Died(StudentError):
         super().__init__("Crash", message)
 
 
+# Address space a session needs beside what the settings give numpy answers: Keras with TensorFlow
+# is ~1.6 GB of address space once imported and ~1.9 GB after building a model (measured, Keras 3.15).
+ALLOWS_MEMORY_MB = {"keras": 4096}
+
+
 class SandboxSession:
     """cells: [(grade_id, source)] answer cells in notebook order; settings: a GradingSettings
-    (its timeout, notebook_budget, memory_mb, scratch_mb and isolation apply here)."""
+    (its timeout, notebook_budget, memory_mb, scratch_mb and isolation apply here); allows: the
+    notebook's sandbox_allows (its sandboxes import those packages; memory at least ALLOWS_MEMORY_MB)."""
 
-    def __init__(self, cells, settings=GradingSettings()):
+    def __init__(self, cells, settings=GradingSettings(), allows=frozenset()):
         self.cells = list(cells)
+        self.allows = frozenset(allows)
+        self.memory_mb = max([settings.memory_mb, *(ALLOWS_MEMORY_MB.get(a, 0) for a in self.allows)])
         self.settings = settings
         self.isolation = resolve_isolation(settings.isolation)
         self.cell_errors = {}
@@ -61,9 +69,9 @@ class SandboxSession:
         """A socket to a fresh session process; a sandbox that fails is closed and replaced once."""
         for attempt in (1, 2):
             if self._sandbox is None:
-                self._sandbox = pool.acquire(self.isolation, self.settings.scratch_mb)
+                self._sandbox = pool.acquire(self.isolation, self.settings.scratch_mb, self.allows)
             try:
-                return self._sandbox.fork(self.settings.memory_mb, self.settings.scratch_mb)
+                return self._sandbox.fork(self.memory_mb, self.settings.scratch_mb)
             except pool.SandboxFailed as exc:
                 self._sandbox.close()
                 self._sandbox = None
@@ -160,7 +168,7 @@ class SandboxSession:
     def _limit_note(self, kind, message):
         """Names the sandbox limit behind an error, in Korean ("" when none was hit)."""
         if kind == "MemoryError":
-            return f" (메모리 한도 {self.settings.memory_mb} MiB를 넘었습니다)"
+            return f" (메모리 한도 {self.memory_mb} MiB를 넘었습니다)"
         if kind in ("OSError", "IOError") and ("No space left" in message or "File too large" in message):
             return f" (작업 공간 한도 {self.settings.scratch_mb} MiB를 넘었습니다: 임시 파일을 줄이세요)"
         return ""
