@@ -22,11 +22,12 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
     """Grade one notebook ``nb`` (a NotebookNode) of ``assignment`` as notebook ``name``.
 
     Returns {"notebook", "status": "graded", "isolation", "score", "max_score", "manual_max_score",
-    "parts": [{"function", "grade_id", "score", "max_score", "feedback", "mistakes"}]}; ``mistakes``
+    "parts": [{"function", "grade_id", "score", "max_score", "feedback", "mistakes"[, "details"]}]}; ``mistakes``
     lists the known-mistake keys the part's failed cases matched (sorted, once each); manual parts
     have function None, score None and no mistakes: their points are in max_score and in
     manual_max_score (waiting for the instructor), never in score; isolation: how the student's
-    code ran ("bwrap", or "process" when that weaker isolation was chosen). Raises GraderFault
+    code ran ("bwrap", or "process" when that weaker isolation was chosen); a model part (notebook 05)
+    also has "details": its layers beside the reference's and the grader's training (models/report.py). Raises GraderFault
     when the grader itself failed (no score: see ``not_graded``), never a lower score.
     """
     try:
@@ -41,6 +42,13 @@ def not_graded(name, max_score, reason):
     """The result of a notebook the grader could not grade: no score, the reason."""
     return {"notebook": name, "status": "not_graded", "reason": reason, "score": None, "max_score": max_score,
             "parts": []}
+
+
+def _model_details(answers, function):
+    """A model part's layer table and training (autograder.models.report; imported here: it needs Keras)."""
+    from autograder.models.report import details
+
+    return details(answers, function)
 
 
 def _grade(nb, assignment, name, settings):
@@ -70,6 +78,9 @@ def _grade(nb, assignment, name, settings):
         mistakes = sorted({r.mistake for r in report.cases if r.mistake})
         parts.append({"function": part.function, "grade_id": part.grade_id, "score": score,
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})
+        shown = _model_details(answers, part.function) if spec.sandbox_allows else None
+        if shown is not None:
+            parts[-1]["details"] = shown
     auto = [p for p in parts if p["score"] is not None]
     return {"notebook": spec.name, "status": "graded", "isolation": isolation,
             "score": round(sum(p["score"] for p in auto), 2), "max_score": sum(p["max_score"] for p in parts),

@@ -13,6 +13,7 @@ submission's autograded folder and reports the submission as failed, as for any 
 
 Its traits (``c.SandboxedAutograde.timeout`` ...) are made from ``GradingSettings``.
 """
+import base64
 import dataclasses
 from pathlib import Path
 
@@ -82,5 +83,20 @@ def write_results(nb, result):
         cell.execution_count = 1
         cell.outputs = [
             nbformat.v4.new_output("stream", name="stdout", text=part["feedback"] + "\n"),
+            *_detail_outputs(part.get("details")),
             nbformat.v4.new_output("execute_result", data={"text/plain": repr(part["score"])}, execution_count=1),
         ]
+
+
+def _detail_outputs(details):
+    """A model part's layer table and training curves as display outputs (SaveAutoGrades reads only the result)."""
+    if not details:
+        return []
+    from autograder.models.report import curves_png, layer_table_html
+
+    outputs = [nbformat.v4.new_output("display_data", data={"text/html": layer_table_html(details["layers"]),
+                                                            "text/plain": "층 비교 표"})]
+    if details.get("training") and details["training"].get("history"):
+        png = base64.b64encode(curves_png(details["training"], details["reference"])).decode()
+        outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png, "text/plain": "훈련 곡선"}))
+    return outputs

@@ -54,8 +54,8 @@ def _recipe(kind, rng):
 def write_class(course_root, n_students, assignment="ch09", seed=0):
     """Write submitted/<student>/<assignment>/ for ``n_students`` students (ids s001, s002, ...).
 
-    Returns {student: kind}. A "broken" student's BROKEN_NOTEBOOK is replaced by bytes that are
-    not JSON; their other notebooks are correct.
+    Returns {student: kind}. A "broken" student's BROKEN_NOTEBOOK (the first notebook, in a course
+    without it) is replaced by bytes that are not JSON; their other notebooks are correct.
     """
     rng = random.Random(seed)
     kinds = {f"s{i + 1:03d}": kind for i, kind in enumerate(_kinds(n_students, rng))}
@@ -63,6 +63,8 @@ def write_class(course_root, n_students, assignment="ch09", seed=0):
     write_submissions(course_root, assignment, recipes)
     for student, kind in kinds.items():
         if kind == "broken":
-            path = course_root / "submitted" / student / assignment / f"{BROKEN_NOTEBOOK}.ipynb"
+            folder = course_root / "submitted" / student / assignment
+            path = folder / f"{BROKEN_NOTEBOOK}.ipynb"
+            path = path if path.exists() else sorted(folder.glob("*.ipynb"))[0]  # a course of other notebooks
             path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
     return kinds

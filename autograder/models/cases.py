@@ -65,7 +65,7 @@ class Submission:
     failure: what every case raises instead of being checked (the student's error, a refusal, not a model)."""
 
     def __init__(self, answers, function):
-        self.failure = self.spec = self._model = self.training = None
+        self.failure = self.spec = self._model = self.training = self.pass_line = None
         try:
             value = answers(function)
         except StudentError as err:
@@ -96,6 +96,11 @@ class Submission:
 
 
 _SUBMISSIONS = weakref.WeakKeyDictionary()  # answers -> {function: Submission}
+
+
+def recorded(answers, function):
+    """The Submission graded for ``function`` with these ``answers``, or None (not a model, or not graded)."""
+    return _SUBMISSIONS.get(answers, {}).get(function)
 
 
 def submission(answers, function):
@@ -167,6 +172,7 @@ def _grade_training(sub, answers, name):
         raise CaseFailed(f"채점기가 훈련하지 않습니다: {refusal.message}", "not_trained") from None
     sub.training = result
     line = pass_line(name, result["data_key"], plan.max_epochs)
+    sub.pass_line = line
     if result["over_budget"]:
         raise CaseFailed(f"훈련이 시간 예산 {plan.budget_s:g}초 안에 끝나지 않았습니다 ({result['epochs_run']}번째 에포크에서 "
                          "멈춤). 모델이 너무 크거나 배치 크기가 너무 작습니다. 구조 점수만 받습니다.", "over_budget")

@@ -1,13 +1,15 @@
 """Keras in the sandbox for the notebook that allows it, and nothing but a model's architecture out of it."""
 import json
 
+import nbformat
+
 import pytest
 
 from autograder.errors import StudentError
 from autograder.sandbox.session import SandboxSession
 from autograder.sandbox.wire import ModelConfig
 from autograder.settings import GradingSettings
-from helpers import part
+from helpers import RELEASE, part
 
 BUILD = '''import keras
 
@@ -58,3 +60,27 @@ def test_weights_set_in_the_sandbox_change_nothing(grade, solutions):
     solution = part(grade(solutions, "05_imdb_models"), "build_lstm")
     pretrained = part(grade({**solutions, "build_lstm": PRETRAINED}, "05_imdb_models"), "build_lstm")
     assert pretrained["score"] == solution["score"] == solution["max_score"]
+
+
+def test_a_model_part_shows_its_layers_and_the_graders_curves(grade, solutions):
+    from nbgrader.utils import determine_grade
+
+    from autograder.nbgrader_preprocessor import write_results
+    from samples.wrong_answers import WRONG_ANSWERS
+
+    answers = {**solutions, "build_stacked_lstm": WRONG_ANSWERS["stack_without_return_sequences"].source}
+    result = grade(answers, "05_imdb_models")
+    lstm = part(result, "build_lstm")["details"]
+    assert [row["same"] for row in lstm["layers"]] == [True, True, True]
+    assert lstm["training"]["accuracy"] >= lstm["training"]["pass_line"] and lstm["training"]["corpus"] == "synthetic"
+    assert len(lstm["training"]["history"]["val_loss"]) == lstm["training"]["epochs_run"]
+    assert "details" not in part(result, "training_settings")
+    # the stack that Keras cannot build was never read: no table, its feedback names the mistake
+    assert "details" not in part(result, "build_stacked_lstm")
+    nb = nbformat.read(RELEASE / "05_imdb_models.ipynb", as_version=4)
+    write_results(nb, result)
+    cell = next(c for c in nb.cells if c.get("id") == "test-build-lstm")
+    kinds = [o.output_type for o in cell.outputs]
+    assert kinds == ["stream", "display_data", "display_data", "execute_result"]
+    assert "참조 모델의 층" in cell.outputs[1].data["text/html"] and cell.outputs[2].data["image/png"]
+    assert determine_grade(cell) == (part(result, "build_lstm")["score"], 10)
