@@ -84,10 +84,11 @@ def klass(folder, students, workers):
                                     str(workers), "--force"], env=env)
     summary = json.loads((course / "autograde-reports" / "ch09" / "summary.json").read_text(encoding="utf-8"))
     trained = len(list((course / ".autograder" / "model-cache").glob("*.json")))
+    rows = [r for nbs in summary["students"].values() for r in nbs.values() if r.get("device")]
     return {"students": students, "workers": workers, "mix": class_mix(students), "wall_s": round(seconds, 1),
             "first_result_s": summary.get("first_result_seconds"), "distinct_models_trained": trained,
             "peak_rss_mb": round(max(peak, before)), "kinds": {k: sum(v == k for v in kinds.values()) for k in set(kinds.values())},
-            "device": summary.get("device"), "backend": summary.get("backend")}
+            "device": rows[0]["device"] if rows else None, "backend": rows[0]["backend"] if rows else None}
 
 
 def main(argv=None):
