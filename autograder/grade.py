@@ -57,12 +57,13 @@ def _grade(nb, assignment, name, settings):
                           "max_score": part.points, "feedback": MANUAL_FEEDBACK, "mistakes": []})
             continue
         report = reports[part.function]
-        used_keras = part.function in forbidden or any(r.error is not None and r.error.forbidden for r in report.cases)
+        used_keras = part.function in forbidden or any(r.error is not None and r.error.forbidden
+                                                       for r in report.cases + report.examples)
         total = sum(r.case.weight for r in report.cases)
         earned = sum(r.case.weight for r in report.cases if r.passed)
         score = 0.0 if used_keras or not total else round(part.points * earned / total, 2)
         cell_error = cell_errors.get(plan.label(part.function))
-        notes = plan.notes(part.function, [r.error for r in report.cases] + [cell_error])
+        notes = plan.notes(part.function, [r.error for r in report.cases + report.examples] + [cell_error])
         text = part_feedback(report, score, part.points, settings.timeout, cell_error, used_keras, notes,
                              settings.expected_values)
         mistakes = sorted({r.mistake for r in report.cases if r.mistake})

@@ -237,11 +237,15 @@ def test_load_fifty_submissions_from_ten_students(server, assignment, solutions)
     assert len(results) == 50 and {code for *_, code, _ in results} <= {202, 429}, [r[2:] for r in results]
     accepted = [(s, d, body["id"]) for s, d, code, body in results if code == 202]
     assert accepted
+    scores = {}  # the same notebook, uploaded by different students with different seeds: one score
     for student, data, sid in accepted:
         body = _wait_graded(base, server["tokens"][student], [sid])[sid]
         assert body["status"] == "graded"
         assert (body["score"], body["max_score"]) == _cli_score(assignment, "02_parameter_counts", data,
                                                                 _seed(server["db"], sid))
+        scores.setdefault(data, set()).add(body["score"])
+    assert all(len(same) == 1 for same in scores.values()), scores
+    assert any(len([a for a in accepted if a[1] == data]) > 1 for data in scores)
     assert time.monotonic() - started < 300
 
 
