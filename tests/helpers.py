@@ -18,6 +18,16 @@ def notebook_of(assignment, function):
     return next(name for name, spec in assignment.notebooks.items() if function in spec.functions)
 
 
+# what TensorFlow and absl write to stderr when its log level is not in force (the oneDNN notice,
+# absl's "before absl::InitializeLog()" line, glog-style "I0000 00:00:... port.cc:153]" lines)
+FRAMEWORK_NOTICE = re.compile(r"oneDNN|absl::|cpu_feature_guard|^[IWEF]\d{4} [\d:.]+ +\d+ \S+:\d+\]", re.M)
+
+
+def framework_notices(text):
+    """The lines of ``text`` that are TensorFlow/absl notices (none may reach a user)."""
+    return [line for line in text.splitlines() if FRAMEWORK_NOTICE.search(line)]
+
+
 def run_cli(*args, cwd=None):
     """``python -m autograder ARGS`` as a subprocess."""
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,

@@ -20,7 +20,7 @@ from datetime import datetime
 import pytest
 from nbgrader.api import Gradebook
 
-from helpers import ASSIGNMENT
+from helpers import ASSIGNMENT, framework_notices
 from samples.course import gradebook_scores, make_course, nbgrader
 from samples.services import free_port, kill_group
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
@@ -182,6 +182,12 @@ def test_summary_counts_the_class_mistakes(by_batch):
     with open(root / "autograde-reports" / ASSIGNMENT / "mistakes.csv", encoding="utf-8") as f:
         rows = {(r["function"], r["mistake"]): int(r["students"]) for r in csv.DictReader(f)}
     assert rows == mistakes
+
+
+def test_the_output_is_the_commands_own(by_batch):
+    """The workers import Keras: none of TensorFlow's notices reaches the terminal."""
+    _, proc = by_batch
+    assert framework_notices(proc.stdout + proc.stderr) == []
 
 
 def test_rerun_skips_the_unchanged_and_regrades_a_changed_submission(by_batch):

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 
 from autograder.grade import grade_notebook
 from autograder.settings import GradingSettings
-from helpers import ASSIGNMENT, RELEASE
+from helpers import ASSIGNMENT, RELEASE, framework_notices
 from samples import services
 from samples.course import make_course, nbgrader
 from samples.services import kill_group
@@ -205,6 +205,13 @@ def test_tokens_never_reach_the_log_and_names_never_become_paths(server, solutio
     assert not list(server["course"].parent.rglob("escape.ipynb"))
     log = server["log"].read_text(encoding="utf-8")
     assert all(t not in log for t in [*server["tokens"].values(), server["instructor"]])
+
+
+def test_the_log_is_the_servers_own(server, solutions):
+    """The workers import Keras and grade: none of TensorFlow's notices reaches the server's output."""
+    base, token = server["base"], server["tokens"]["s05"]
+    _wait_graded(base, token, [_submit(base, token, _notebook("01_padding_encoding", solutions)).json()["id"]])
+    assert framework_notices(server["log"].read_text(encoding="utf-8")) == []
 
 
 def test_a_student_may_have_two_grading_at_once(server, solutions):
