@@ -65,12 +65,14 @@ class ClusterSettings:
     workers: processes of the embedded Dask LocalCluster (one thread each); scheduler: the
     address of a running Dask scheduler (``tcp://HOST:PORT``) instead of a LocalCluster;
     device: "cpu", "gpu" (only workers that declare a GPU resource) or "auto" (a GPU where a
-    worker declares one, else the CPU).
+    worker declares one, else the CPU); dashboard: HOST:PORT of the LocalCluster's dashboard
+    (port 0: a free one). Everything else the LocalCluster opens listens on loopback only.
     """
 
     workers: int = max(1, os.cpu_count() or 1)
     scheduler: str | None = None
     device: str = "auto"
+    dashboard: str = "127.0.0.1:0"
 
 
 def add_cluster_arguments(parser):
@@ -81,10 +83,13 @@ def add_cluster_arguments(parser):
     parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--device", choices=DEVICES, default=default.device,
                         help="where reference models run (default: auto)")
+    parser.add_argument("--dashboard", default=default.dashboard, metavar="HOST:PORT",
+                        help=f"where the local Dask cluster's dashboard listens (default: {default.dashboard}, "
+                             "a free loopback port; printed at start)")
 
 
 def cluster_from_args(args):
-    return ClusterSettings(args.workers, args.scheduler, args.device)
+    return ClusterSettings(args.workers, args.scheduler, args.device, args.dashboard)
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,18 @@ def test_summary_counts_the_class_mistakes(by_batch):
 
 
 def test_the_output_is_the_commands_own(by_batch):
-    """The workers import Keras: none of TensorFlow's notices reaches the terminal."""
+    """The workers import Keras: none of TensorFlow's notices reaches the terminal; the local
+    cluster's dashboard is said, on loopback."""
     _, proc = by_batch
     assert framework_notices(proc.stdout + proc.stderr) == []
+    assert "Dask 대시보드 (dashboard): http://127.0.0.1:" in proc.stderr
+
+
+def test_a_dashboard_address_it_cannot_listen_on_is_one_clear_line(pristine, tmp_path_factory):
+    root = _copy(pristine, tmp_path_factory, "dashboard")
+    proc = _batch(root, "--workers", "1", "--dashboard", "192.0.2.1:0")  # TEST-NET: not this machine's
+    assert proc.returncode == 2 and "--dashboard 192.0.2.1:0: 그 주소에서 들을 수 없습니다" in proc.stderr, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and not (root / "autograded").exists()
 
 
 def test_rerun_skips_the_unchanged_and_regrades_a_changed_submission(by_batch):
