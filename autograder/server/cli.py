@@ -30,6 +30,8 @@ def add_parser(sub):
 
 
 def main(args):
+    import logging
+
     import uvicorn
 
     from autograder.gradebook.course import CourseError, NbgraderCourse
@@ -38,6 +40,7 @@ def main(args):
     from autograder.server.db import Database, default_url
     from autograder.server.dispatcher import Dispatcher
 
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # failed logins, dispatcher faults
     try:
         course = NbgraderCourse(args.course)
         pipelines = {a: NotebookPipeline.for_assignment(course, a) for a in (args.assignment or ["ch09"])}
