@@ -2,11 +2,13 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from autograder.settings import REPO_ROOT
 
 ASSIGNMENT = "ch09"
 RELEASE = REPO_ROOT / "release" / ASSIGNMENT
+MARKUP_NOTEBOOK = "01_padding_encoding"  # the course fixture's markup_hostile carries samples.markup's attacks in it
 
 
 def part(result, function):
@@ -32,6 +34,13 @@ def run_cli(*args, cwd=None):
     """``python -m autograder ARGS`` as a subprocess."""
     return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd or REPO_ROOT)
+
+
+def chromium_path():
+    """Debian's chromium (scripts/setup.sh installs it), for Playwright's ``executable_path``."""
+    found = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+    assert found, "Debian's chromium is not installed (scripts/setup.sh installs it)"
+    return found
 
 
 GLOSSARY = REPO_ROOT / "docs" / "glossary.md"

@@ -15,7 +15,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import httpx
 import nbformat
@@ -25,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from autograder.grade import grade_notebook
 from autograder.settings import GradingSettings
-from helpers import ASSIGNMENT, RELEASE, framework_notices
+from helpers import ASSIGNMENT, RELEASE, chromium_path, framework_notices
 from samples import services
 from samples.course import make_course, nbgrader
 from samples.services import kill_group
@@ -321,8 +320,7 @@ def test_load_fifty_submissions_from_ten_students(server, assignment, solutions)
 
 def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
-    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
-    assert chromium, "Debian's chromium is not installed (scripts/setup.sh installs it)"
+    chromium = chromium_path()
     path = tmp_path / "제출.ipynb"
     path.write_bytes(_notebook("02_parameter_counts", solutions))
     big = tmp_path / "큰파일.ipynb"
