@@ -49,7 +49,7 @@ def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=
         if r.error is not None:
             detail = explain_error(r.error, report.hints, timeout)
         else:
-            detail = r.failure.text(reveal=reveal == "all" or r.public) if r.failure is not None else r.internal
+            detail = r.failure.text(reveal=reveal == "all" or r.public)
         detail = detail.replace("\n", "\n     ")
         lines.append(f"  ✘ {r.case.label}\n     호출: {r.case.call_text(function)}\n     {detail}")
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Printed for the instructor and written beside the course (``autograde-reports/<assignment>/``):
   scores.csv     student, notebook, status, score, max_score, device, backend (one row each)
-  failures.csv   student, notebook, reason
+  failures.csv   student, notebook, reason, kind ("not_graded": the grader's fault, no score;
+                 "submission": the student's file, e.g. unreadable)
   mistakes.csv   function, mistake, students (how many students made it), most common first
   summary.json   all of the above, with the run's wall time, the time to its first results, the worker
                  count and, with --feedback, the feedback's time and failures
@@ -30,7 +31,7 @@ def _cell(report):
         return "·"
     if report.status == "graded":
         return f"{report.score:g}/{report.max_score:g}"
-    return {"unreadable": "읽기실패", "error": "오류", "missing": "미제출"}[report.status]
+    return {"unreadable": "읽기실패", "error": "채점안됨", "missing": "미제출"}[report.status]
 
 
 def format_table(result, top=5):
@@ -48,9 +49,15 @@ def format_table(result, top=5):
                  f"워커 {result.workers}개, {result.wall_seconds:.1f}초"
                  + (f" (첫 결과까지 {result.first_result_seconds:.1f}초: 워커 시작, Keras, 기준값)"
                     if result.first_result_seconds is not None else ""))
-    if result.failures:
-        lines.append(f"\n실패 {len(result.failures)}건:")
-        lines += [f"  {s} / {nb or '(제출물 전체)'}: {reason}" for s, nb, reason in result.failures]
+    not_graded = result.not_graded
+    if not_graded:
+        lines.append(f"\n채점하지 못함 {len(not_graded)}건 — 채점기 쪽 문제이며 점수를 기록하지 않았습니다. 다시 실행하면 "
+                     "다시 채점합니다 (not graded: the grader's fault, no score recorded; run again to retry):")
+        lines += [f"  {s} / {nb or '(제출물 전체)'}: {reason}" for s, nb, reason in not_graded]
+    theirs = [f for f in result.failures if f not in not_graded]
+    if theirs:
+        lines.append(f"\n제출물 문제 {len(theirs)}건 (the submissions' own problems, scored as nbgrader does):")
+        lines += [f"  {s} / {nb}: {reason}" for s, nb, reason in theirs]
     counts = mistake_counts(result.reports)
     if counts:
         lines.append("\n가장 흔한 실수 (학생 수):")
@@ -70,8 +77,9 @@ def write_reports(result, course_root):
                 out.writerow([student, name, r.status, r.score, r.max_score, r.device, r.backend])
     with open(folder / "failures.csv", "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(["student", "notebook", "reason"])
-        out.writerows(result.failures)
+        out.writerow(["student", "notebook", "reason", "kind"])
+        not_graded = result.not_graded
+        out.writerows([*f, "not_graded" if f in not_graded else "submission"] for f in result.failures)
     counts = mistake_counts(result.reports)
     with open(folder / "mistakes.csv", "w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
@@ -84,6 +92,7 @@ def write_reports(result, course_root):
                "workers": result.workers, "skipped": result.skipped,
                "students": {s: {n: asdict(r) for n, r in nbs.items()} for s, nbs in result.reports.items()},
                "failures": [{"student": s, "notebook": nb, "reason": why} for s, nb, why in result.failures],
+               "not_graded": [{"student": s, "notebook": nb, "reason": why} for s, nb, why in result.not_graded],
                "mistakes": [{"function": f, "mistake": m, "students": n} for (f, m), n in counts.most_common()]}
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     return folder

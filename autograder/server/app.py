@@ -23,7 +23,7 @@ from autograder.errors import NotGradable
 from autograder.server.body import DRAIN_AT_MOST, UnreadBodyDrained
 from autograder.server.logins import FailedLogins
 from autograder.server.models import Instructor, Student, Submission, new_submission_id, utcnow
-from autograder.server.recognize import recognize
+from autograder.recognize import recognize
 from autograder.server.storage import store_upload
 from autograder.server.tokens import find_account
 
@@ -31,9 +31,13 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 class ApiError(Exception):
-    def __init__(self, status, korean, english, headers=None):
-        super().__init__(english)
-        self.status, self.text, self.headers = status, f"{korean} ({english})", headers
+    """An error answer: ``korean`` and ``english`` make "한국어 (English)"; english None: ``korean`` says both.
+    headers: extra response headers (Retry-After)."""
+
+    def __init__(self, status, korean, english=None, headers=None):
+        super().__init__(english or korean)
+        self.status, self.text = status, korean if english is None else f"{korean} ({english})"
+        self.headers = headers
 
 
 UNAUTHORIZED = ("토큰이 없거나 올바르지 않습니다", "missing or invalid token")
@@ -141,7 +145,7 @@ def create_app(state):
         try:
             notebook, _ = recognize(data, state.pipelines[assignment].assignment)
         except NotGradable as exc:
-            raise ApiError(422, str(exc), "not a notebook of the assignment") from None
+            raise ApiError(422, str(exc)) from None
         return _accept(state, account.id, assignment, notebook, data)
 
     @app.get("/api/submissions/{sid}")

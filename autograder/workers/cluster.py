@@ -81,6 +81,20 @@ def _check_can_listen(address):
         raise ClusterError(f"--dashboard {address}: 그 주소에서 들을 수 없습니다 (cannot listen there, HOST:PORT: {exc})") from None
 
 
+def require_sandbox_on_workers(client, settings):
+    """Every worker's sandbox check for GradingSettings ``settings``; ClusterError naming the workers where it
+    fails (the first one's reason: the cause and the fix)."""
+    from autograder.sandbox.check import require_sandbox
+
+    answers = client.run(require_sandbox, settings.isolation, settings.memory_mb, settings.scratch_mb,
+                         on_error="return")
+    failed = {worker: answer for worker, answer in answers.items() if isinstance(answer, Exception)}
+    if failed:
+        worker, reason = next(iter(sorted(failed.items())))
+        raise ClusterError(f"워커 {len(failed)}개에서 채점할 수 없습니다 (the sandbox fails on {', '.join(sorted(failed))}): "
+                           f"{reason}")
+
+
 def task_resources(client, device):
     """The resources a grading task asks for: {"GPU": 1} on GPU workers, None for any worker.
 
