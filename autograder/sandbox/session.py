@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 
-from autograder.errors import StudentError
+from autograder.errors import SandboxLimit, StudentError
 from autograder.sandbox import pool, wire
 from autograder.sandbox.isolation import resolve_isolation
 from autograder.settings import GradingSettings
@@ -161,10 +161,10 @@ class SandboxSession:
         self._kill()
         if ended and ended["limit"] == "memory":
             held = f" (함께 {ended['value']} MiB)" if ended.get("value") else ""
-            raise StudentError("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
+            raise SandboxLimit("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
                                               f"넘어{held} 학생 코드의 프로세스를 모두 종료했습니다")
         if ended and ended["limit"] == "processes":
-            raise StudentError("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
+            raise SandboxLimit("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
                                                    f"{self.settings.max_processes}개를 넘었습니다: 모두 종료했습니다")
         raise error
 
