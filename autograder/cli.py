@@ -12,7 +12,6 @@
   students, instructors  the server's accounts: roster import, tokens (autograder.server.accounts_cli)
 Each command imports what it needs when it runs (Keras only where grading happens here).
 """
-import argparse
 import json
 import sys
 
@@ -21,14 +20,16 @@ from autograder.batch import cli as batch_cli
 from autograder.server import accounts_cli
 from autograder.server import cli as server_cli
 from autograder.settings import SOURCE_ROOT, add_setting_arguments, settings_from_args
+from terminal.arguments import Parser
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder")
-    sub = parser.add_subparsers(dest="command", required=True)
+def parser():
+    """The command line's parser (terminal.arguments.Parser: no abbreviated flags, defaults shown)."""
+    top = Parser(prog="python -m autograder")
+    sub = top.add_subparsers(dest="command", required=True)
     grade = sub.add_parser("grade", help="grade one submitted notebook and print JSON")
-    grade.add_argument("path")
-    grade.add_argument("--assignment", default="ch09")
+    grade.add_argument("path", help="the submitted notebook (.ipynb), recognised by its cells")
+    grade.add_argument("--assignment", default="ch09", help="the assignment it belongs to")
     grade.add_argument("--source", default=str(SOURCE_ROOT), help="folder holding <assignment>/*.ipynb sources")
     add_setting_arguments(grade)
     grade.set_defaults(run=_grade)
@@ -37,7 +38,11 @@ def main(argv=None):
     server_cli.add_parser(sub)
     accounts_cli.add_students_parser(sub)
     accounts_cli.add_instructors_parser(sub)
-    args = parser.parse_args(argv)
+    return top
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
     return args.run(args)
 
 
@@ -61,7 +66,7 @@ def _grade(args):
         return 2
     settings = settings_from_args(args)
     try:
-        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb)
+        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)
         result = grade_notebook(nb, assignment, name, settings)
     except GraderFault as exc:
         print(f"error: 채점하지 못했습니다 — 점수 없음 (not graded): {exc}", file=sys.stderr)

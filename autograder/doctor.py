@@ -23,7 +23,7 @@ class Check:
 
 
 def add_parser(sub):
-    parser = sub.add_parser("check", allow_abbrev=False,
+    parser = sub.add_parser("check",
                             help="check what grading needs here: sandbox, Keras, fonts, course, database")
     parser.add_argument("--course", default=".", help="the course folder holding nbgrader_config.py (default: here)")
     parser.add_argument("--assignment", default="ch09", help="the chapter's assignment in that course (default: ch09)")

@@ -59,7 +59,7 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
         assignment = info.get("assignment_spec") or Assignment.load(info["assignment"], self._source_root())
         settings = dataclasses.replace(self.settings(), **info.get("settings", {}))
         try:
-            require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb)
+            require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)
             result = grade_notebook(nb, assignment, info["notebook"], settings)
         except GraderFault as exc:  # nbgrader records no grade and reports the submission as failed
             self.log.error("채점하지 못했습니다 — 점수 없음 (not graded) %s/%s: %s",

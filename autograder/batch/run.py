@@ -44,6 +44,7 @@ class NotebookReport:
     seconds: float | None = None       # the task's time on its worker
     worker: str | None = None          # host:pid of the worker
     rss_mb: float | None = None        # that worker's peak resident memory so far
+    manual_max_score: float | None = None  # points of max_score graded by hand (not in score yet)
 
 
 @dataclasses.dataclass
@@ -79,7 +80,8 @@ def _report(outcome):
     result = outcome["result"]
     mistakes = {p["function"]: p["mistakes"] for p in result["parts"] if p.get("mistakes")}
     return NotebookReport("graded", result["score"], result["max_score"], None, mistakes, outcome["device"],
-                          outcome["backend"], outcome["seconds"], outcome["worker"], outcome["rss_mb"])
+                          outcome["backend"], outcome["seconds"], outcome["worker"], outcome["rss_mb"],
+                          result["manual_max_score"])
 
 
 def _settings_text(pipeline):

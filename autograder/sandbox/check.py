@@ -6,8 +6,8 @@ one line: what stops the sandbox and how to fix it. The steps, each with its own
   2. bubblewrap can make its namespaces: if not, which setting denies them (the user-namespace
      sysctls, Ubuntu's AppArmor restriction, a container's seccomp filter);
   3. the interpreter, its virtual environment and numpy are visible inside the sandbox;
-  4. a real session: an answer cell executed and its function called, in a warm sandbox that
-     then serves the first notebook.
+  4. a real session: an answer cell executed and its function called (its sandbox kept warm for
+     the first notebook when the checking process grades).
 A check that passed is kept for the process; ``recheck=True`` runs it again (the server does,
 to tell a broken machine from a fault of one submission).
 """
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.errors import SandboxUnavailable
+from autograder.sandbox import pool
 from autograder.sandbox.isolation import bwrap_command, resolve_isolation
 from autograder.settings import GradingSettings
 
@@ -42,12 +43,19 @@ class SandboxCheck:
 _PASSED = {}  # (isolation, memory_mb, scratch_mb) -> SandboxCheck
 
 
-def require_sandbox(isolation="bwrap", memory_mb=None, scratch_mb=None, recheck=False):
-    """SandboxCheck for these settings (GradingSettings' defaults where None), or SandboxUnavailable."""
+def require_sandbox(isolation="bwrap", memory_mb=None, scratch_mb=None, recheck=False, warm=False):
+    """SandboxCheck for these settings (GradingSettings' defaults where None), or SandboxUnavailable.
+
+    warm: keep the checked sandbox for this process's first notebook (a process that grades);
+    else it is closed (a process that only plans and writes, such as the batch's or the server's)."""
     default = GradingSettings()
     key = (isolation, memory_mb or default.memory_mb, scratch_mb or default.scratch_mb)
     if recheck or key not in _PASSED:
-        _PASSED[key] = _check(*key)
+        try:
+            _PASSED[key] = _check(*key)
+        finally:
+            if not warm:
+                pool.close_idle()
     return _PASSED[key]
 
 

@@ -86,7 +86,7 @@ def require_sandbox_on_workers(client, settings):
     fails (the first one's reason: the cause and the fix)."""
     from autograder.sandbox.check import require_sandbox
 
-    answers = client.run(require_sandbox, settings.isolation, settings.memory_mb, settings.scratch_mb,
+    answers = client.run(require_sandbox, settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True,
                          on_error="return")
     failed = {worker: answer for worker, answer in answers.items() if isinstance(answer, Exception)}
     if failed:

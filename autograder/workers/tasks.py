@@ -60,7 +60,7 @@ def _fault_scope(exc, pipeline):
 
     settings = grading_settings(pipeline.config)
     try:
-        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, recheck=True)
+        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, recheck=True, warm=True)
     except SandboxUnavailable:
         return "environment"
     return "submission"
