@@ -11,7 +11,8 @@ import dataclasses
 
 from autograder.answers import LocalAnswers
 from autograder.feedback import part_feedback
-from autograder.grader_suite import grader_module, run_graders
+from autograder.cases import SCORING
+from autograder.grader_suite import FunctionReport, grader_module, run_graders
 
 
 def check(function_name, fn, seed=0, train=True):
@@ -19,10 +20,11 @@ def check(function_name, fn, seed=0, train=True):
         report = run_graders([function_name], LocalAnswers({function_name: fn}), seed)[function_name]
     else:
         run_graders([], None, seed)  # the backend set up as for grading
-        module = grader_module(function_name, seed)
+        module = grader_module(function_name, SCORING)
         kept = [(c, p) for c, p in zip(module.cases, module.public) if getattr(c, "check", None) != "training"]
         module = dataclasses.replace(module, cases=tuple(c for c, _ in kept), public=tuple(p for _, p in kept))
-        report = module.run(LocalAnswers({function_name: fn}))
+        report = FunctionReport(function_name, getattr(module.module, "HINTS", {}),
+                                module.run(LocalAnswers({function_name: fn})))
     passed = sum(r.passed for r in report.cases)
     if passed != len(report.cases):
         raise AssertionError(part_feedback(report, None, None, timeout=0))

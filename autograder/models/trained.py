@@ -87,6 +87,8 @@ def train(spec, settings, plan=TrainingPlan(), on_epoch=None):
     key = cache_key(spec, settings, plan, data.key)
     if key in _RESULTS:
         _RESULTS.move_to_end(key)
+        if plan.cache_dir and _load(Path(plan.cache_dir) / f"{key}.json") is None:  # this plan's folder keeps it too
+            _store(plan.cache_dir, key, _RESULTS[key])
         return {**_RESULTS[key], "cached": True}
     with _disk_slot(plan.cache_dir, key) as stored:
         if stored is not None:
@@ -102,7 +104,6 @@ def train(spec, settings, plan=TrainingPlan(), on_epoch=None):
 
 def _train(spec, settings, plan, data, key, on_epoch):
     from reference import train_and_evaluate
-
     outcome = train_and_evaluate(lambda: build_model(spec), settings, data, plan.seed, plan.max_epochs,
                                  plan.budget_s, on_epoch)
     return {"accuracy": outcome.accuracy, "history": outcome.history, "epochs_run": outcome.epochs_run,
@@ -138,6 +139,7 @@ def _store(cache_dir, key, result):
     if not cache_dir:
         return
     folder = Path(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(result, f)

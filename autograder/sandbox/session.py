@@ -8,11 +8,12 @@ requests fail at once with kind "Budget". Closing the session kills everything t
 code started and empties the scratch space before the sandbox serves another notebook. So a
 hang, a crash or a memory blow-up costs only the requests that hit it.
 """
+import base64
 import queue
 import threading
 import time
 
-from autograder.errors import StudentError
+from autograder.errors import SandboxLimit, StudentError
 from autograder.sandbox import pool, wire
 from autograder.sandbox.isolation import resolve_isolation
 from autograder.settings import GradingSettings
@@ -27,20 +28,23 @@ class _Died(StudentError):
         super().__init__("Crash", message)
 
 
-# Address space a session needs beside what the settings give numpy answers: Keras with TensorFlow
-# is ~1.6 GB of address space once imported and ~1.9 GB after building a model (measured, Keras 3.15).
-ALLOWS_MEMORY_MB = {"keras": 4096}
+# Address space (per process) a session needs beside what the settings give numpy answers: Keras with
+# TensorFlow maps ~1.6 GB once imported and ~2.7 GB after a small fit (measured, Keras 3.15). Its resident
+# memory stays under the sandbox's own cap: a session that built notebook 05's three models held 273 MiB
+# private resident (the watchdog's measure; 319 MiB resident) beside the fork server's Keras.
+ALLOWS_ADDRESS_MB = {"keras": 4096}
 
 
 class SandboxSession:
     """cells: [(grade_id, source)] answer cells in notebook order; settings: a GradingSettings
     (its timeout, notebook_budget, memory_mb, scratch_mb and isolation apply here); allows: the
-    notebook's sandbox_allows (its sandboxes import those packages; memory at least ALLOWS_MEMORY_MB)."""
+    notebook's sandbox_allows (its sandboxes import those packages; each process's address space at
+    least ALLOWS_ADDRESS_MB, while memory_mb still caps the sandbox's resident memory as a whole)."""
 
     def __init__(self, cells, settings=GradingSettings(), allows=frozenset()):
         self.cells = list(cells)
         self.allows = frozenset(allows)
-        self.memory_mb = max([settings.memory_mb, *(ALLOWS_MEMORY_MB.get(a, 0) for a in self.allows)])
+        self.address_mb = max([settings.memory_mb, *(ALLOWS_ADDRESS_MB.get(a, 0) for a in self.allows)])
         self.settings = settings
         self.isolation = resolve_isolation(settings.isolation)
         self.cell_errors = {}
@@ -48,7 +52,8 @@ class SandboxSession:
         self._sandbox = None
         self._channel = None  # socket to the session process
         self._replies = None
-        self._deadline = None  # monotonic time when the notebook's budget runs out (set at the first spawn)
+        self._spent = 0.0  # seconds the notebook's requests have taken (its budget: student code, not the grader's)
+        self.memory_cap = None  # how the sandbox's memory was capped: "cgroup" | "watchdog" (after the first spawn)
 
     def __enter__(self):
         return self
@@ -71,7 +76,10 @@ class SandboxSession:
             if self._sandbox is None:
                 self._sandbox = pool.acquire(self.isolation, self.settings.scratch_mb, self.allows)
             try:
-                return self._sandbox.fork(self.memory_mb, self.settings.scratch_mb)
+                channel = self._sandbox.fork(self.settings.memory_mb, self.settings.scratch_mb,
+                                             self.settings.max_processes, self.address_mb)
+                self.memory_cap = self._sandbox.memory_cap
+                return channel
             except pool.SandboxFailed as exc:
                 self._sandbox.close()
                 self._sandbox = None
@@ -79,9 +87,7 @@ class SandboxSession:
                     raise pool.SandboxFailed(f"채점 샌드박스를 시작하지 못했습니다 (sandbox could not start: {exc})") from None
 
     def _spawn(self):
-        if self._deadline is None:
-            self._deadline = time.monotonic() + self.settings.notebook_budget
-        elif time.monotonic() >= self._deadline:
+        if self._spent >= self.settings.notebook_budget:
             raise self._timeout(0.0)
         self._channel = self._fork()
         self._replies = queue.Queue()
@@ -122,18 +128,28 @@ class SandboxSession:
             self._sandbox.close()
             self._sandbox = None
 
-    def _request(self, request):
-        left = self._deadline - time.monotonic()
+    def _exchange(self, request):
+        """Send one request, return (its reply dict, the time limit it had). A deadline missed, a process
+        that died or answered garbage: the session is killed and StudentError raised."""
+        left = self.settings.notebook_budget - self._spent
         if left <= 0:
             self._kill()
             raise self._timeout(0.0)
         limit = min(self.settings.timeout, left)
         request = {**request, "timeout": limit}
+        started = time.monotonic()
+        try:
+            return self._answer(request), limit
+        finally:  # only the time the student's code had counts against the notebook's budget
+            self._spent += time.monotonic() - started
+
+    def _answer(self, request):
+        """Send ``request`` and read its reply (a dict); see _exchange."""
+        limit = request["timeout"]
         try:
             self._channel.sendall(wire.dumps(request).encode())
         except OSError:
-            self._kill()
-            raise _Died("학생 코드 실행 프로세스가 종료되었습니다")
+            self._end_with(_Died("학생 코드 실행 프로세스가 종료되었습니다"))
         wait = limit + GRACE_S
         try:
             line = self._replies.get(timeout=wait)
@@ -141,14 +157,22 @@ class SandboxSession:
             self._kill()
             raise self._timeout(limit)
         if line is None:
-            self._kill()
-            raise _Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")
+            self._end_with(_Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit 등)"))
         try:
             reply = wire.json.loads(line)
+            if not isinstance(reply, dict):
+                raise TypeError(type(reply).__name__)
+        except (ValueError, TypeError):
+            self._end_with(StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다"))
+        return reply
+
+    def _request(self, request):
+        """A request's decoded value, or StudentError (the student's code failed)."""
+        reply, limit = self._exchange(request)
+        try:
             value = wire.decode(reply["value"]) if reply.get("ok") and "value" in reply else None
         except (ValueError, KeyError, TypeError):
-            self._kill()
-            raise StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다")
+            self._end_with(StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다"))
         if not reply.get("ok"):
             err = reply.get("error") or {}
             kind, message = str(err.get("type", "Error")), str(err.get("message", ""))
@@ -157,6 +181,23 @@ class SandboxSession:
                 raise self._timeout(limit, where)
             raise StudentError(kind, message + self._limit_note(kind, message), where, bool(err.get("forbidden")))
         return value
+
+    def _end_with(self, error):
+        """The session process is gone: raise the limit that ended it (the sandbox's watchdog or cgroup
+        says which), else ``error``; the session is killed and the sandbox reset either way."""
+        try:
+            ended = self._sandbox.ended()
+        except pool.SandboxFailed:
+            ended = None
+        self._kill()
+        if ended and ended["limit"] == "memory":
+            held = f" (함께 {ended['value']} MiB)" if ended.get("value") else ""
+            raise SandboxLimit("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
+                                              f"넘어{held} 학생 코드의 프로세스를 모두 종료했습니다")
+        if ended and ended["limit"] == "processes":
+            raise SandboxLimit("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
+                                                   f"{self.settings.max_processes}개를 넘었습니다: 모두 종료했습니다")
+        raise error
 
     def _timeout(self, limit, where=()):
         """The error for a request cut at ``limit`` seconds: the per-call limit, or the notebook's budget."""
@@ -168,7 +209,7 @@ class SandboxSession:
     def _limit_note(self, kind, message):
         """Names the sandbox limit behind an error, in Korean ("" when none was hit)."""
         if kind == "MemoryError":
-            return f" (메모리 한도 {self.memory_mb} MiB를 넘었습니다)"
+            return f" (메모리 한도 {self.address_mb} MiB를 넘었습니다)"
         if kind in ("OSError", "IOError") and ("No space left" in message or "File too large" in message):
             return f" (작업 공간 한도 {self.settings.scratch_mb} MiB를 넘었습니다: 임시 파일을 줄이세요)"
         return ""
@@ -184,3 +225,25 @@ class SandboxSession:
             except _Died:
                 if attempt == 2:
                     raise
+
+    def put(self, path, data):
+        """Write ``data`` (bytes) at ``path`` under the session's working folder (before cells run)."""
+        if self._channel is None:
+            self._spawn()
+        self._request({"op": "put", "path": path, "data": base64.b64encode(data).decode()})
+
+    def run(self, cell, source):
+        """Run a cell as a Jupyter kernel runs it, in this session's one namespace ->
+        {"stdout", "stderr", "result": repr of a last expression or None, "error": None or {"type",
+        "message", "traceback"}}. A cell that hangs, exhausts a limit or kills its process gets that
+        as its error; the next cell starts in a fresh process (as after a kernel restart)."""
+        if self._channel is None:
+            self._spawn()
+        try:
+            reply, _ = self._exchange({"op": "run", "cell": cell, "source": source})
+        except StudentError as err:
+            return {"stdout": "", "stderr": "", "result": None,
+                    "error": {"type": err.kind, "message": err.message, "traceback": [f"{err.kind}: {err.message}"]}}
+        error = None if reply.get("ok") else reply.get("error") or {"type": "Error", "message": "", "traceback": []}
+        return {"stdout": str(reply.get("stdout") or ""), "stderr": str(reply.get("stderr") or ""),
+                "result": reply.get("result") if reply.get("ok") else None, "error": error}
