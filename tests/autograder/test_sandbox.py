@@ -10,6 +10,7 @@ from autograder.errors import StudentError
 from autograder.sandbox import pool, wire
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import REPO_ROOT, GradingSettings
+from samples.wrong_answers import MEMORY_HOG
 
 
 def _call(source, fn="f", *args, **config):
@@ -230,26 +231,6 @@ def test_a_fork_server_killed_or_stopped_by_a_student_is_replaced(signal_name):
     assert time.monotonic() - started < 5 + 30  # the reset's wait, a fresh start
 
 
-# A submission that holds memory in several processes, each under the cap, together over it.
-HOG = """import os, time
-import numpy as np
-
-def hog(children, mb):
-    pids = []
-    for _ in range(children):
-        pid = os.fork()
-        if pid == 0:
-            block = np.ones(mb * 2**20 // 8)
-            time.sleep(2)
-            os._exit(0)
-        pids.append(pid)
-    for pid in pids:
-        os.waitpid(pid, 0)
-    return children
-
-def ok():
-    return 1
-"""
 CAP_MB = 256
 SLACK_MB = 96  # what the watchdog may let through in one period (20 ms) at numpy's allocation speed
 
@@ -284,14 +265,18 @@ class _Sampler:
         descendants of a long test session, servers or browsers of other tests, are not counted)."""
         import psutil
 
-        total = 0
+        counted = {}
         for child in psutil.Process().children(recursive=True):
             try:
-                if not any("fork_server.py" in part for part in child.cmdline()):
-                    continue
-                for process in [child, *child.children(recursive=True)]:
-                    info = process.memory_info()
-                    total += info.rss - info.shared
+                if any("fork_server.py" in part for part in child.cmdline()):  # bwrap's processes, the server
+                    counted.update({p.pid: p for p in [child, *child.children(recursive=True)]})
+            except psutil.Error:
+                pass
+        total = 0
+        for process in counted.values():  # each once: bwrap and its server both name fork_server.py
+            try:
+                info = process.memory_info()
+                total += info.rss - info.shared
             except psutil.Error:
                 pass
         return total / 2**20
@@ -310,7 +295,7 @@ def test_memory_is_capped_for_all_the_sandboxs_processes_together(isolation):
     cap together: the session is ended with a Korean message naming the limit, the sandbox held
     no more than the cap (and one watchdog period), and the next call runs."""
     settings = GradingSettings(timeout=10, memory_mb=CAP_MB, isolation=isolation)
-    with _Sampler() as sampled, SandboxSession([("hog", HOG)], settings) as session:
+    with _Sampler() as sampled, SandboxSession([("hog", MEMORY_HOG)], settings) as session:
         with pytest.raises(StudentError) as err:
             session.call("hog", 3, int(0.45 * CAP_MB))
         assert session.call("ok") == 1
@@ -344,7 +329,7 @@ def test_the_host_keeps_its_memory_while_every_worker_grades_a_memory_hog():
     errors = []
 
     def grade():
-        with SandboxSession([("hog", HOG)], settings) as session:
+        with SandboxSession([("hog", MEMORY_HOG)], settings) as session:
             try:
                 session.call("hog", 8, int(0.45 * CAP_MB))
             except StudentError as err:
