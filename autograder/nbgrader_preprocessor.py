@@ -83,8 +83,8 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
         except ChapterMismatch as exc:
             self.log.error("채점하지 못했습니다 — 점수 없음 (not graded) %s/%s: %s", info.get("student"), info["notebook"], exc)
             raise
-        if scope is None:  # not this package's: nbgrader's own Execute, as without it
-            return self._nbgrader_execute().preprocess(nb, resources)
+        if scope is None:  # not this package's: nbgrader's own Execute, as without it (--no-execute included)
+            return self._nbgrader_execute()(nb, resources)
         settings = dataclasses.replace(self.settings(), **info.get("settings", {}))
         try:
             require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)

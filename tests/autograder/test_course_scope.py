@@ -95,8 +95,15 @@ def mixed_course(tmp_path_factory):
         nbgrader(course, "generate_assignment", assignment, "--force")
     _submit(course, "hw2", "hw2", sleep=10)
     _submit(course, "hw3", "hw3", sleep=0)
-    write_submissions(course, ASSIGNMENT, {"kim": ["solution"]})
+    _only_02(write_submissions(course, ASSIGNMENT, {"kim": ["solution"]}))
     return course
+
+
+def _only_02(paths):
+    """Keep one chapter notebook a student (the others count as missing: a fast autograde)."""
+    for path in paths:
+        if path.stem != "02_parameter_counts":
+            path.unlink()
 
 
 def _autograde(course, assignment):
@@ -196,3 +203,43 @@ def test_a_chapter_notebook_that_differs_is_a_clear_error(mixed_course, tmp_path
     batch = subprocess.run([sys.executable, "-m", "autograder", "autograde", ASSIGNMENT, "--course", str(course)],
                            capture_output=True, text=True, timeout=300)
     assert batch.returncode == 2 and "test_mine" in batch.stderr and len(batch.stderr.strip().splitlines()) == 1
+
+
+def test_adding_the_chapter_to_an_existing_course_on_postgresql(tmp_path):
+    """The README's recipe: a course with its own config, course id and PostgreSQL gradebook gets
+    source/ch09 copied in and two lines added to its nbgrader_config.py; check says it is set up,
+    the chapter grades into that gradebook, and the course's own homework still goes to nbgrader."""
+    from pg_cluster import create_database, throwaway_postgres
+
+    from autograder.settings import SOURCE_ROOT
+
+    course = tmp_path / "intro-ml"
+    (course / "source").mkdir(parents=True)
+    shutil.copytree(SOURCE_ROOT / ASSIGNMENT, course / "source" / ASSIGNMENT)          # 1. what to copy
+    (course / "source" / "hw2").mkdir()
+    nbformat.write(HW2, course / "source" / "hw2" / "hw2.ipynb")
+    with throwaway_postgres() as server:
+        url = create_database(server, "intro_ml")
+        (course / "nbgrader_config.py").write_text(
+            "c = get_config()\n"
+            'c.CourseDirectory.course_id = "intro-ml-2026"\n'
+            f'c.CourseDirectory.db_url = "{url}"\n'
+            "c.Execute.timeout = 3\n"
+            "\n# the chapter 9 exercises (rnn-ch09-course)\n"                                # 2. the lines to merge
+            "from autograder.course_config import add_chapter\n"
+            "add_chapter(c)\n", encoding="utf-8")
+        for assignment in (ASSIGNMENT, "hw2"):
+            nbgrader(course, "generate_assignment", assignment, "--force")
+        check = subprocess.run([sys.executable, "-m", "autograder", "check", "--course", str(course)],
+                               capture_output=True, text=True, timeout=300)               # 3. the check
+        assert check.returncode == 0, check.stdout + check.stderr[-2000:]
+        assert "intro-ml-2026" in check.stdout and "postgresql" in check.stdout
+        _only_02(write_submissions(course, ASSIGNMENT, {"kim": ["solution"]}))
+        _submit(course, "hw2", "hw2", sleep=0)
+        for assignment in (ASSIGNMENT, "hw2"):
+            proc = _autograde(course, assignment)
+            assert proc.returncode == 0, proc.stderr[-3000:]
+        with Gradebook(url, "intro-ml-2026") as gb:
+            chapter = gb.find_submission_notebook("02_parameter_counts", ASSIGNMENT, "kim").score
+            homework = gb.find_submission_notebook("hw2", "hw2", "right").score
+    assert chapter == 12.0 and homework == 3.0  # test_f, test_one_hot and (sleeping 0 s here) test_slow
