@@ -49,7 +49,7 @@ class GradingSettings:
     corpus: str = _setting("auto", "data the grader trains models on: the real IMDB from Keras's cache (auto, "
                                    "imdb) or the synthetic corpus", ("auto", "imdb", "synthetic"))
     model_cache: str = _setting("", "folder keeping the grader's training results, shared by a class run's "
-                                    "workers (empty: this process only)")
+                                    "workers (empty: this process only; off: none, every model trained again)")
 
 
 def setting_fields():

@@ -15,9 +15,9 @@ the names below (``from reference import ...``); the modules behind them are pri
   training    train_and_evaluate (seeded, deterministic on a CPU), TrainingSettings, BOOK_TRAINING
   pass_lines  pass_line: the reference models' measured pass lines (python -m reference.pass_lines)
   gradients   bptt_gradients, tbptt_gradients (autodiff of imdb_model), GRADIENT_KEYS
-  backend     configure_backend (TF32 off, JAX x64); importing ``reference`` quiets TensorFlow's logs
+  backend     configure_backend (TF32 off, JAX x64), device_name; importing ``reference`` quiets TensorFlow's logs
 """
-from reference.backend import configure_backend
+from reference.backend import configure_backend, device_name
 from reference.gradients import GRADIENT_KEYS, bptt_gradients, tbptt_gradients
 from reference.imdb_data import (
     MAXLEN,
@@ -62,7 +62,7 @@ __all__ = [
     "recurrent_weight_shapes",
     "rnn_cell_forward", "simple_rnn_forward", "imdb_rnn_predict", "lstm_step", "gru_step", "imdb_model",
     "bptt_gradients", "tbptt_gradients", "GRADIENT_KEYS",
-    "configure_backend",
+    "configure_backend", "device_name",
     "NUM_WORDS", "MAXLEN", "GradingData", "grading_data", "corpus_in_use", "imdb_available", "real_imdb",
     "synthetic_imdb", "write_corpus", "read_corpus",
     "CHAPTER_MODELS", "chapter_model", "chapter_probe", "describe_layers",

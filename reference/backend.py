@@ -8,6 +8,7 @@ it), and the notices TensorFlow writes while its libraries load, before absl's l
 stderr at that moment; whatever else was written meanwhile is written back. This is the one
 place that does it, and every import of Keras in the project goes through it.
 """
+import importlib.util
 import os
 import re
 import sys
@@ -65,6 +66,11 @@ def _native_notices_dropped():
 with _native_notices_dropped():
     import keras  # noqa: E402,F401  (loads the backend's libraries: TensorFlow's or JAX's)
 
+    if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow") is not None:
+        # On another backend Keras still imports TensorFlow where it is installed (its config serialization
+        # asks `tf.available`): here, so that its notices are held too.
+        import tensorflow  # noqa: F401
+
 
 def configure_backend():
     """Turn off reduced-precision matmuls (TF32 on Ampere/Hopper GPUs) for the active backend.
@@ -88,3 +94,19 @@ def configure_backend():
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
     return name
+
+
+def device_name():
+    """Where the active backend computes: "cpu" or "gpu (<its name>)" (the backend's first device)."""
+    name = keras.backend.backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        gpus = tf.config.list_logical_devices("GPU")
+        return f"gpu ({gpus[0].name})" if gpus else "cpu"
+    if name == "jax":
+        import jax
+
+        first = jax.devices()[0]
+        return f"gpu ({first.device_kind})" if first.platform == "gpu" else "cpu"
+    return "cpu"

@@ -25,6 +25,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from reference.backend import device_name
+
 OPTIMIZERS = {"adam": "Adam", "rmsprop": "RMSprop", "sgd": "SGD", "adamw": "AdamW", "nadam": "Nadam"}
 MONITORS = ("val_loss", "val_accuracy", "loss", "accuracy")
 
@@ -73,7 +75,9 @@ BOOK_TRAINING = TrainingSettings("adam", 0.001, "binary_crossentropy", 64, 100,
 @dataclass
 class TrainingResult:
     """history: {"loss", "accuracy", "val_loss", "val_accuracy"} -> per-epoch lists; accuracy: on the held-out
-    part; epochs_run; over_budget: fit was stopped by the time budget (accuracy is then None); seconds: of fit."""
+    part; epochs_run; over_budget: fit was stopped by the time budget (accuracy is then None); seconds: of fit;
+    backend, device: what trained it (keras backend; "cpu" or "gpu (name)"); deterministic: whether the same
+    seed repeats it exactly there (make_deterministic)."""
 
     history: dict
     accuracy: float | None
@@ -83,6 +87,7 @@ class TrainingResult:
     seconds: float
     backend: str = ""
     deterministic: bool = True
+    device: str = "cpu"
     extra: dict = field(default_factory=dict)
 
 
@@ -163,7 +168,7 @@ def train_and_evaluate(build, settings, data, seed, max_epochs, budget_s, on_epo
         accuracy = None if budget.over else held_out_accuracy(model, data)
     logs = {k: [float(v) for v in values] for k, values in history.history.items()}
     return TrainingResult(logs, accuracy, len(logs.get("loss", [])), epochs, budget.over, seconds,
-                          keras.backend.backend(), exact)
+                          keras.backend.backend(), exact, device_name())
 
 
 def held_out_accuracy(model, data):

@@ -23,6 +23,7 @@ from autograder.models import Refused, architecture
 from autograder.models.config_check import check_model_config
 from autograder.models.settings_check import check_training_settings
 from autograder.models.trained import TrainingPlan, train
+from autograder.progress import epoch_reporter
 from autograder.sandbox.wire import ModelConfig
 
 SETTINGS_FUNCTION = "training_settings"
@@ -144,12 +145,12 @@ def grade_model_case(function, name, case, answers):
         elif case.check == "functional":
             _raise(architecture.functional(sub.model, name))
         else:
-            _grade_training(sub, answers, name)
+            _grade_training(sub, answers, function, name)
     else:
         raise ValueError(f"unknown model check {case.check!r}")
 
 
-def _grade_training(sub, answers, name):
+def _grade_training(sub, answers, function, name):
     from reference import NUM_WORDS, pass_line
 
     if sub.spec.output_shape != (None, 1) or sub.spec.input_shape[1] not in (None, 100):
@@ -167,15 +168,13 @@ def _grade_training(sub, answers, name):
                          "settings_refused") from None
     plan = getattr(answers, "training_plan", None) or TrainingPlan()
     try:
-        result = train(sub.spec, settings, plan)
+        result = train(sub.spec, settings, plan, on_epoch=epoch_reporter(function))
     except Refused as refusal:
-        raise CaseFailed(f"채점기가 훈련하지 않습니다: {refusal.message}", "not_trained") from None
+        raise CaseFailed(f"채점기가 훈련하지 않습니다: {refusal.message}",
+                         "over_budget" if refusal.key == "over_budget" else "not_trained") from None
     sub.training = result
     line = pass_line(name, result["data_key"], plan.max_epochs)
     sub.pass_line = line
-    if result["over_budget"]:
-        raise CaseFailed(f"훈련이 시간 예산 {plan.budget_s:g}초 안에 끝나지 않았습니다 ({result['epochs_run']}번째 에포크에서 "
-                         "멈춤). 모델이 너무 크거나 배치 크기가 너무 작습니다. 구조 점수만 받습니다.", "over_budget")
     if not result["accuracy"] >= line:
         raise CaseFailed(f"채점기가 훈련한 모델의 정확도 {result['accuracy']:.4f}가 통과선 {line:.2f}보다 낮습니다 "
                          f"({result['epochs_run']}에포크, 최대 {plan.max_epochs}에포크). 학습률·에포크 수·배치 크기와 "

@@ -12,8 +12,8 @@ import io
 from autograder.models import architecture
 from autograder.models.cases import recorded
 
-TRAINING_KEYS = ("accuracy", "pass_line", "corpus", "epochs_run", "epochs_asked", "over_budget", "seconds",
-                 "backend", "deterministic", "cached", "history")
+TRAINING_KEYS = ("accuracy", "pass_line", "corpus", "epochs_run", "epochs_asked", "seconds", "estimated_s",
+                 "backend", "device", "deterministic", "cached", "history")
 
 
 def details(answers, function):

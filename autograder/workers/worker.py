@@ -17,23 +17,12 @@ def device_info():
     Imports Keras and configures the backend the first time (then cached).
     """
     if not _DEVICE:
-        from reference import configure_backend
+        from reference import configure_backend, device_name
 
         backend = configure_backend()
         import keras
 
-        device = "cpu"
-        if backend == "tensorflow":
-            import tensorflow as tf
-
-            gpus = tf.config.list_logical_devices("GPU")
-            device = f"gpu ({gpus[0].name})" if gpus else "cpu"
-        elif backend == "jax":
-            import jax
-
-            first = jax.devices()[0]
-            device = f"gpu ({first.device_kind})" if first.platform == "gpu" else "cpu"
-        _DEVICE.update(device=device, backend=backend, keras=keras.__version__)
+        _DEVICE.update(device=device_name(), backend=backend, keras=keras.__version__)
     return dict(_DEVICE)
 
 

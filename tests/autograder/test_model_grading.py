@@ -7,8 +7,10 @@ import reference
 import keras  # after reference, which quiets TensorFlow
 from autograder.answers import LocalAnswers
 from autograder.checks import CaseFailed
-from autograder.models import architecture, trained
-from autograder.models.cases import grade_model_case, model_cases
+from autograder import progress
+from autograder.errors import GraderFault
+from autograder.models import Refused, architecture, trained
+from autograder.models.cases import grade_model_case, model_cases, recorded
 from autograder.models.config_check import check_model_config
 from autograder.models.settings_check import check_training_settings
 from test_model_configs import BOOK_SETTINGS, sequential
@@ -128,6 +130,54 @@ def test_settings_that_cannot_learn_miss_the_pass_line(plan):
     assert set(outcomes.values()) == {None}
 
 
+def test_two_gradings_on_a_cpu_train_alike_and_say_each_epoch(tmp_path):
+    """Nothing cached: the same model and settings graded twice (two uploads) train to the same history and
+    held-out accuracy on a CPU, so every case scores the same; while training, each epoch is reported."""
+    plan = trained.TrainingPlan(cache_dir=trained.NO_CACHE)
+    runs, events = [], []
+    for run in range(2):
+        answers = PlannedAnswers({"build_simple_rnn": lambda: reference.chapter_model("simple_rnn"),
+                                  "training_settings": _settings(epochs=2)}, plan)
+        with progress.reporting(events.append if run == 0 else None):
+            outcomes = _outcomes("build_simple_rnn", "simple_rnn", answers)
+        runs.append((outcomes, recorded(answers, "build_simple_rnn").training))
+    (first, one), (second, two) = runs
+    assert first == second and not one["cached"] and not two["cached"]
+    assert one["history"] == two["history"] and one["accuracy"] == two["accuracy"] and one["epochs_run"] == 2
+    assert one["deterministic"] and one["backend"] == "tensorflow" and one["device"] == "cpu"
+    assert [(e["stage"], e["function"], e["epoch"], e["epochs"]) for e in events] == \
+        [("training", "build_simple_rnn", 1, 2), ("training", "build_simple_rnn", 2, 2),
+         ("training", "build_simple_rnn", 2, 2)]
+    assert events[1]["val_accuracy"] == round(one["history"]["val_accuracy"][0], 4)
+
+
+def test_a_training_past_the_estimate_on_the_clock_is_the_graders_fault(monkeypatch):
+    """The budget is decided from the estimate; a training that still overruns it (a machine far slower than
+    estimated) is a grader fault, never a score, and nothing is kept."""
+    monkeypatch.setattr(trained, "estimated_seconds", lambda *args, **kwargs: 0.0)
+    plan = trained.TrainingPlan(budget_s=0.01, cache_dir=trained.NO_CACHE)
+    spec = check_model_config(reference.chapter_model("simple_rnn").to_json())
+    with pytest.raises(GraderFault, match="추정"):
+        trained.train(spec, check_training_settings(_settings(epochs=1)()), plan)
+
+
+def test_the_budget_is_decided_before_training_from_the_config_alone():
+    """Same model and settings, same answer, however fast the machine is: the book's models fit the default budget
+    with room; a large stack at batch 8 is refused before anything is built."""
+    book = trained.TrainingPlan()
+    data = book.data()
+    sizes = (len(data.y_train), len(data.y_val))
+    for name in reference.CHAPTER_MODELS:
+        spec = check_model_config(reference.chapter_model(name).to_json())
+        assert trained.estimated_seconds(spec, check_training_settings(BOOK_SETTINGS), 10, *sizes) < 0.75 * book.budget_s
+    big = check_model_config(sequential(L.Embedding(500, 64), L.LSTM(128, return_sequences=True), L.LSTM(128),
+                                        L.Dense(1, **SIGMOID)).to_json())
+    small_batches = check_training_settings({**BOOK_SETTINGS, "batch_size": 8})
+    with pytest.raises(Refused) as refused:
+        trained.train(big, small_batches, book)
+    assert refused.value.key == "over_budget" and "추정" in refused.value.message
+
+
 def test_a_broken_submission_fails_before_training(plan):
     refused = PlannedAnswers({"build_lstm": lambda: sequential(L.Embedding(500, 16), L.LSTM(8),
                                                                L.Lambda(lambda x: x), L.Dense(1)),
@@ -154,8 +204,6 @@ def test_over_budget_gives_the_architecture_points_only(tmp_path):
 
 
 def test_a_training_step_too_big_for_memory_is_refused_before_building():
-    from autograder.models import Refused
-
     wide = sequential(L.Embedding(500, 128), L.LSTM(128, return_sequences=True), L.LSTM(128, return_sequences=True),
                       L.LSTM(128), L.Dense(1), maxlen=None)  # not built here: no Input
     spec = check_model_config(wide.to_json())
