@@ -5,9 +5,9 @@ namespace (its processes die with it), a read-only system and /dev, size-capped 
 /tmp and /dev/shm, the deep-learning packages and the grader blanked out, the sandbox files at
 /sandbox. "process" isolation (no bubblewrap) is a plain process: weaker, and said so.
 
-``allows`` (a notebook's sandbox_allows, e.g. {"keras"}) leaves that package and its backends
-visible (wire.forbidden_for), and tells the fork server to import it once (SANDBOX_ALLOWS) with
-the grader's Keras backend; the grader itself stays hidden from every sandbox.
+``allows`` (a notebook's sandbox_allows, e.g. {"keras"}) leaves that package and the grader's Keras
+backend visible (wire.forbidden_for; the other backends stay hidden), and tells the fork server to
+import it once (SANDBOX_ALLOWS) with that backend; the grader itself stays hidden from every sandbox.
 """
 import importlib.util
 import os
@@ -26,13 +26,18 @@ THREAD_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", 
                                      "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
+def keras_backend():
+    """The Keras backend of the grader, which a sandbox that allows Keras runs too."""
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
+
+
 def environment(home, allows=()):
     """The sandbox's whole environment (nothing of the grader's but, where Keras is allowed, its backend)."""
     env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home, **THREAD_ENV}
     if allows:
         env["SANDBOX_ALLOWS"] = ",".join(sorted(allows))
     if "keras" in allows:
-        env.update(KERAS_BACKEND=os.environ.get("KERAS_BACKEND", "tensorflow"), TF_CPP_MIN_LOG_LEVEL="3",
+        env.update(KERAS_BACKEND=keras_backend(), TF_CPP_MIN_LOG_LEVEL="3",
                    CUDA_VISIBLE_DEVICES="", TF_NUM_INTRAOP_THREADS="1", TF_NUM_INTEROP_THREADS="1")
     return env
 
@@ -40,7 +45,7 @@ def environment(home, allows=()):
 def _hidden_package_dirs(allows=()):
     """Real directories of deep-learning packages (and the grader) to blank out inside bwrap."""
     dirs = []
-    for name in wire.forbidden_for(allows):
+    for name in wire.forbidden_for(allows, keras_backend()):
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):

@@ -32,7 +32,8 @@ import numpy as np  # noqa: F401  (imported before the memory limit is set)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import wire  # noqa: E402
 
-FORBIDDEN = wire.forbidden_for([a for a in os.environ.get("SANDBOX_ALLOWS", "").split(",") if a])
+FORBIDDEN = wire.forbidden_for([a for a in os.environ.get("SANDBOX_ALLOWS", "").split(",") if a],
+                               os.environ.get("KERAS_BACKEND"))
 CELL_PREFIX = "<답안 셀 "
 MAX_STREAM_CHARS = 2**20  # what a cell may print (per stream) before the rest is cut
 

@@ -18,11 +18,17 @@ import numpy as np
 FORBIDDEN = ("keras", "tensorflow", "tf_keras", "jax", "jaxlib", "torch", "autograder", "reference")
 # What a notebook may allow (assignment's ``sandbox_allows``): "keras" with the backends it runs on.
 ALLOWABLE = {"keras": ("keras", "tensorflow", "tf_keras", "jax", "jaxlib")}
+KERAS_BACKENDS = {"tensorflow": ("tensorflow", "tf_keras"), "jax": ("jax", "jaxlib")}
 
 
-def forbidden_for(allows=()):
-    """FORBIDDEN less what the notebook allows (``allows``: keys of ALLOWABLE); never the grader itself."""
-    opened = {name for key in allows for name in ALLOWABLE[key]}
+def forbidden_for(allows=(), backend=None):
+    """FORBIDDEN less what the notebook allows (``allows``: keys of ALLOWABLE); never the grader itself.
+    backend: the Keras backend the sandbox runs (KERAS_BACKENDS' key): keras then opens that backend's
+    packages only (Keras on JAX would import TensorFlow lazily, seconds a notebook, where it can see it)."""
+    opened = set()
+    for key in allows:
+        opened |= set(("keras", *KERAS_BACKENDS[backend]) if key == "keras" and backend in KERAS_BACKENDS
+                      else ALLOWABLE[key])
     return tuple(name for name in FORBIDDEN if name not in opened)
 ALLOWED_KINDS = "biuf"  # bool, int, uint, float
 MAX_LINE_BYTES = 64 * 2**20

@@ -1,7 +1,12 @@
-"""Run as a script under one KERAS_BACKEND: writes the references' outputs on fixed inputs to an .npz.
+"""Run as a script under one KERAS_BACKEND: writes the references' outputs on fixed inputs to an .npz,
+and, given a notebook of 05 and a model cache folder, its grading result (grade_notebook, JSON).
 
-tests/test_backends.py runs it under tensorflow and jax and compares the two files.
+tests/reference/test_backends.py runs it under jax (one process for both: Keras on JAX starts once)
+and compares with the same values and grading under tensorflow, in the test's own process.
+
+    python backend_values.py OUT.npz [NOTEBOOK.ipynb RESULT.json MODEL_CACHE]
 """
+import json
 import sys
 
 import numpy as np
@@ -38,6 +43,21 @@ def reference_values():
     return out
 
 
+def grade_05(path, cache):
+    """grade_notebook of notebook 05 at ``path`` with the model cache ``cache`` (default settings otherwise)."""
+    import nbformat
+
+    from autograder.assignment import Assignment
+    from autograder.grade import grade_notebook
+    from autograder.settings import SOURCE_ROOT, GradingSettings
+
+    return grade_notebook(nbformat.read(path, as_version=4), Assignment.load("ch09", SOURCE_ROOT), "05_imdb_models",
+                          GradingSettings(model_cache=cache))
+
+
 if __name__ == "__main__":
     backend = reference.configure_backend()
     np.savez(sys.argv[1], backend=np.array(backend), **reference_values())
+    if len(sys.argv) > 2:
+        with open(sys.argv[3], "w", encoding="utf-8") as f:
+            json.dump(grade_05(sys.argv[2], sys.argv[4]), f)
