@@ -28,11 +28,12 @@ from reference.imdb_data import (
     imdb_available,
     read_corpus,
     real_imdb,
+    split_key,
     synthetic_imdb,
     write_corpus,
 )
 from reference.models import CHAPTER_MODELS, chapter_model, chapter_probe, describe_layers, imdb_model
-from reference.pass_lines import pass_line
+from reference.pass_lines import measured, pass_line
 from reference.params import (
     dense_params,
     embedding_params,
@@ -67,5 +68,5 @@ __all__ = [
     "synthetic_imdb", "write_corpus", "read_corpus",
     "CHAPTER_MODELS", "chapter_model", "chapter_probe", "describe_layers",
     "TrainingSettings", "EarlyStoppingSettings", "CheckpointSettings", "BOOK_TRAINING", "OPTIMIZERS", "MONITORS",
-    "TrainingResult", "train_and_evaluate", "predict", "pass_line",
+    "TrainingResult", "train_and_evaluate", "predict", "pass_line", "measured", "split_key",
 ]

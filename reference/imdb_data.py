@@ -146,6 +146,11 @@ class GradingData:
 SPLIT = {"n_train": 2500, "n_val": 500, "n_test": 2000, "seed": 15}
 
 
+def split_key(corpus, n_train=SPLIT["n_train"], n_val=SPLIT["n_val"], n_test=SPLIT["n_test"], seed=SPLIT["seed"]):
+    """The key of a grading split (GradingData.key; pass lines are measured per key), without loading it."""
+    return f"{corpus}-{n_train}-{n_val}-{n_test}-{seed}"
+
+
 def corpus_in_use(corpus="auto"):
     """"imdb" where Keras's cache has the real file (for "auto"), else "synthetic"; "imdb" without it raises."""
     if corpus == "auto":
@@ -169,7 +174,7 @@ def grading_data(corpus="auto", n_train=SPLIT["n_train"], n_val=SPLIT["n_val"], 
     else:
         (x_pool, y_pool), (x_held, y_held) = synthetic_imdb(n_train + n_val, n_test, seed)
     x_pool, x_held = _padded(x_pool), _padded(x_held)
-    key = f"{corpus}-{n_train}-{n_val}-{n_test}-{seed}"
+    key = split_key(corpus, n_train, n_val, n_test, seed)
     y_pool, y_held = y_pool.astype(np.int64), y_held.astype(np.int64)
     return GradingData(corpus, key, x_pool[:n_train], y_pool[:n_train], x_pool[n_train:], y_pool[n_train:],
                        x_held, y_held)

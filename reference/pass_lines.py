@@ -62,6 +62,11 @@ def load_pass_lines(path=PASS_LINES):
     return json.loads(Path(path).read_text(encoding="utf-8")) if Path(path).exists() else {}
 
 
+def measured(data_key, max_epochs=MAX_EPOCHS, path=PASS_LINES):
+    """True when pass lines are measured for this data and epoch cap."""
+    return entry_key(data_key, max_epochs) in load_pass_lines(path)
+
+
 def pass_line(model, data_key, max_epochs=MAX_EPOCHS, path=PASS_LINES):
     """The measured pass line of chapter model ``model`` for this data and epoch cap (KeyError: not measured)."""
     entry = load_pass_lines(path).get(entry_key(data_key, max_epochs))

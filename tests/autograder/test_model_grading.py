@@ -213,3 +213,13 @@ def test_a_training_step_too_big_for_memory_is_refused_before_building():
         trained.train(spec, big_batch)
     book = check_model_config(reference.chapter_model("stacked_lstm").to_json())
     assert trained.activation_bytes(book, 64) < trained.MAX_ACTIVATION_BYTES / 50
+
+
+def test_auto_trains_on_imdb_only_where_its_pass_lines_are_measured(monkeypatch):
+    """An instructor who places imdb.npz gets the synthetic corpus until IMDB's pass lines are measured (no
+    submission is then "not graded" for want of a line); with them, the real IMDB."""
+    monkeypatch.setattr(reference, "imdb_available", lambda: True)
+    assert trained.TrainingPlan().data().corpus == "synthetic"
+    monkeypatch.setattr(reference, "measured", lambda key, max_epochs: key.startswith("imdb-") and max_epochs == 10)
+    monkeypatch.setattr(reference, "grading_data", lambda corpus: corpus)
+    assert trained.TrainingPlan().data() == "imdb" and trained.TrainingPlan(max_epochs=5).data() == "synthetic"
