@@ -3,11 +3,17 @@
 Mix (of the students): about 60% fully correct, 25% with one to three typical mistakes, 10%
 untouched release notebooks, 5% hostile or broken (half of them hand in a notebook that is not
 valid JSON, half hostile answers that loop, kill their process or use Keras); from 5 students
-on, every kind is there at least once (``class_mix``). Deterministic for a seed.
+on, every kind is there at least once (``class_mix``). Mistakes and hostile answers are drawn
+among those of the functions the course's release asks for (a course of notebook 05 alone gets
+05's). Deterministic for a seed.
 """
 import math
 import random
+from pathlib import Path
 
+import nbformat
+
+from autograder.assignment import is_answer_cell, nbgrader_meta
 from samples.submissions import write_submissions
 from samples.wrong_answers import HOSTILE_ANSWERS, WRONG_ANSWERS
 
@@ -39,16 +45,24 @@ def _kinds(n, rng):
     return kinds
 
 
-def _recipe(kind, rng):
+def _recipe(kind, rng, functions):
+    wrong = sorted(k for k, w in WRONG_ANSWERS.items() if w.function in functions)
+    hostile = sorted(k for k, w in HOSTILE_ANSWERS.items() if w.function in functions)
     if kind == "untouched":
         return ["release"]
-    if kind == "mistakes":
-        keys = rng.sample(sorted(WRONG_ANSWERS), rng.randint(1, 3))
+    if kind == "mistakes" and wrong:
+        keys = rng.sample(wrong, min(len(wrong), rng.randint(1, 3)))
         return ["solution", *[k for i, k in enumerate(keys)
                               if WRONG_ANSWERS[k].function not in {WRONG_ANSWERS[j].function for j in keys[:i]}]]
-    if kind == "hostile":
-        return ["solution", *rng.sample(sorted(HOSTILE_ANSWERS), 2)]
+    if kind == "hostile" and hostile:
+        return ["solution", *rng.sample(hostile, min(len(hostile), 2))]
     return ["solution"]
+
+
+def _answered(release):
+    """The grade ids of the answer cells of the notebooks in ``release`` (a release assignment folder)."""
+    return {nbgrader_meta(cell)["grade_id"] for path in sorted(release.glob("*.ipynb"))
+            for cell in nbformat.read(path, as_version=4).cells if is_answer_cell(cell)}
 
 
 def write_class(course_root, n_students, assignment="ch09", seed=0):
@@ -59,7 +73,8 @@ def write_class(course_root, n_students, assignment="ch09", seed=0):
     """
     rng = random.Random(seed)
     kinds = {f"s{i + 1:03d}": kind for i, kind in enumerate(_kinds(n_students, rng))}
-    recipes = {student: _recipe(kind, rng) for student, kind in kinds.items()}
+    functions = _answered(Path(course_root) / "release" / assignment)
+    recipes = {student: _recipe(kind, rng, functions) for student, kind in kinds.items()}
     write_submissions(course_root, assignment, recipes)
     for student, kind in kinds.items():
         if kind == "broken":
