@@ -14,9 +14,12 @@ SOLUTION_MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MUL
 SAMPLE_STUDENTS = {
     "kim_full": ["solution"],
     "lee_untouched": ["release"],
-    "park_padding": ["solution", "padding_side", "nbytes_float32", "rnn_params_forgot_bias"],
-    "choi_rnn": ["solution", "cell_sigmoid", "forward_first_state", "gru_no_second_bias", "lstm_three_gates"],
-    "jung_hostile": ["solution", "uses_keras", "infinite_loop", "kills_process", "patches_and_prints_score"],
+    "park_padding": ["solution", "padding_side", "nbytes_float32", "rnn_params_forgot_bias",
+                     "stack_without_return_sequences"],
+    "choi_rnn": ["solution", "cell_sigmoid", "forward_first_state", "gru_no_second_bias", "lstm_three_gates",
+                 "dense_without_sigmoid"],
+    "jung_hostile": ["solution", "uses_keras", "infinite_loop", "kills_process", "patches_and_prints_score",
+                     "model_smuggles_predictions", "model_with_lambda"],
 }
 
 

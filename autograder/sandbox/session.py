@@ -3,8 +3,9 @@
 A session runs in one session process forked from a warm sandbox (sandbox/pool.py). Each
 request has a deadline (``timeout`` seconds plus a short grace, and never past the notebook's
 budget); a process that misses it, dies, or answers garbage is killed, and the next request
-starts a fresh one that re-executes the answer cells. Once the notebook's budget is spent,
-requests fail at once with kind "Budget". Closing the session kills everything the student's
+starts a fresh one that re-executes the answer cells. The notebook's budget counts the time its
+requests took (the student's code, not the grader's own work between two calls, such as notebook
+05's training); once it is spent, requests fail at once with kind "Budget". Closing the session kills everything the student's
 code started and empties the scratch space before the sandbox serves another notebook. So a
 hang, a crash or a memory blow-up costs only the requests that hit it.
 """

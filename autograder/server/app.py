@@ -87,9 +87,11 @@ DELAYED = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점�
 HELD = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수에는 영향이 없습니다: 강사에게 알렸습니다 (grading is delayed)"
 
 
-def _view(row, zone, instructor=False):
+def _view(row, zone, instructor=False, progress=None):
     """A submission as the API gives it: times in ``zone`` (ISO, and ``*_text`` for people),
-    manual_max_score: the part of max_score a person grades (not in score). A grader fault is never
+    manual_max_score: the part of max_score a person grades (not in score); progress: what its
+    grading is doing while it runs (autograder.progress's last event, e.g. {"stage": "training",
+    "function", "epoch", "epochs"}), else None. A grader fault is never
     a score: the student reads that grading is delayed (``notice``); an instructor also sees the
     fault count and the evidence."""
     result = json.loads(row.result_json) if row.result_json else None
@@ -102,7 +104,7 @@ def _view(row, zone, instructor=False):
             "submitted_at_text": clock.text(row.submitted_at, zone), "graded_at": clock.iso(row.graded_at, zone),
             "graded_at_text": clock.text(row.graded_at, zone), "device": row.device, "backend": row.backend,
             "error": row.error if row.status == "error" or (instructor and row.status == "held") else None,
-            "notice": notice}
+            "notice": notice, "progress": progress if row.status == "running" else None}
     if instructor:
         view.update(faults=row.faults, fault_log=row.fault_log)
     return view
@@ -168,7 +170,8 @@ def create_app(state):
             row = s.get(Submission, sid) if len(sid) <= 64 else None
         if row is None or (isinstance(account, Student) and row.student_id != account.id):
             raise ApiError(404, *NOT_FOUND)
-        return _view(row, zone, isinstance(account, Instructor))
+        progress = state.dispatcher.progress_of(row.id) if state.dispatcher is not None else None
+        return _view(row, zone, isinstance(account, Instructor), progress)
 
     @app.get("/api/submissions")
     def listing(assignment: str = "ch09", student: str | None = None, account=Depends(_account)):

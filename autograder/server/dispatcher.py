@@ -12,6 +12,10 @@ only: Dask runs a task again on another worker when its worker dies), and for ea
      gradebook rows) exactly as the class autograder does,
   3. marks the row "graded" only if it is still this attempt (idempotent on the submission id).
 
+While a task runs, the worker publishes what it is doing (autograder.progress: the grader training
+a model of notebook 05, epoch k of n) as Dask events; ``progress_of(sid)`` gives the latest for
+the page (kept in memory only: a restart forgets it, the row's status stays the truth).
+
 A crash anywhere before 3 leaves the row "running"; on start, running rows are queued again and
 graded with the same seed, so each result is written once, the same, however often it is tried.
 
@@ -36,7 +40,7 @@ from autograder.server.models import Submission, utcnow
 from autograder.server.storage import read_upload, store_text
 from autograder.gradebook.pipeline import grading_settings
 from autograder.workers.cluster import open_cluster, require_sandbox_on_workers, task_resources
-from autograder.workers.tasks import grade_task
+from autograder.workers.tasks import PROGRESS_TOPIC, grade_task
 from autograder.workers.worker import device_info
 
 log = logging.getLogger("autograder.server")
@@ -58,9 +62,23 @@ class Dispatcher(threading.Thread):
         self.failure = None
         self.environment_fault = None
         self._inflight = {}  # future -> (submission id, attempt)
+        self._progress = {}  # submission id -> the last progress event of its running task
 
     def stop(self):
         self._stopping.set()
+
+    def progress_of(self, sid):
+        """The last progress event of submission ``sid``'s running task ({"stage", ...}), or None."""
+        return self._progress.get(sid)
+
+    def _on_progress(self, event):
+        """A worker's progress event (scheduler time, {"key": "submission-<sid>-<attempt>", ...}); called on the
+        client's event loop."""
+        _, message = event
+        key = str(message.get("key", ""))
+        sid = key.removeprefix("submission-").rpartition("-")[0]
+        if sid and any(s == sid for s, _ in list(self._inflight.values())):  # (the dispatcher thread changes it)
+            self._progress[sid] = {k: v for k, v in message.items() if k != "key"}
 
     def run(self):
         try:
@@ -74,6 +92,7 @@ class Dispatcher(threading.Thread):
 
     def _serve(self, client):
         resources = task_resources(client, self.state.cluster.device)
+        client.subscribe_topic(PROGRESS_TOPIC, self._on_progress)
         if self.state.cluster.scheduler:  # workers elsewhere: each checks its own sandbox first
             for pipeline in self.state.pipelines.values():
                 require_sandbox_on_workers(client, grading_settings(pipeline.config))
@@ -110,12 +129,13 @@ class Dispatcher(threading.Thread):
                                            "reason": f"저장된 파일을 읽을 수 없습니다 (stored file unreadable): {exc}"})
                 continue
             future = client.submit(grade_task, data, student, notebook, self.state.pipelines[assignment],
-                                   {"seed": seed, "expected_values": "public"}, resources=resources,
-                                   pure=False, key=f"submission-{sid}-{attempt}")
+                                   {"seed": seed, "expected_values": "public"}, progress=True,
+                                   resources=resources, pure=False, key=f"submission-{sid}-{attempt}")
             self._inflight[future] = (sid, attempt)
         done = [future for future in self._inflight if future.done()]
         for future in done:
             sid, attempt = self._inflight.pop(future)
+            self._progress.pop(sid, None)
             try:
                 outcome = future.result()
             except Exception as exc:  # noqa: BLE001 - lost with its workers (KilledWorker) or cancelled

@@ -4,6 +4,9 @@
 student's notebooks (a class batch: one task, and one scheduler round trip, a student);
 ``feedback_task`` writes one graded student's feedback HTML into a course folder the worker shares.
 
+With ``progress=True`` (the server) the task publishes what it is doing (autograder.progress: the
+grader's training, epoch by epoch) as Dask events on PROGRESS_TOPIC, each with the task's key.
+
 Nothing the student's code does can make the task fail: errors in it are part of the result.
 An outcome is a plain dict:
   {"status": "graded", "autograded": text, "result": {...}, "device", "backend", "worker", "seconds", "rss_mb"}
@@ -18,17 +21,33 @@ import socket
 import time
 from pathlib import Path
 
+from autograder import progress as grading_progress
 from autograder.errors import GraderFault, NotGradable, SandboxUnavailable
 from autograder.gradebook.pipeline import autograde_notebook, grading_settings
 from autograder.workers.worker import device_info
 
+PROGRESS_TOPIC = "autograder-progress"
 
-def grade_task(raw, student, notebook, pipeline, settings=None):
-    """settings: GradingSettings overrides for this notebook (e.g. {"seed": 7, "expected_values": "public"})."""
+
+def _publisher():
+    """A progress callback that sends each event, with this task's key, to the scheduler's PROGRESS_TOPIC."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    key = worker.get_current_task()
+    return lambda event: worker.log_event(PROGRESS_TOPIC, {"key": key, **event})
+
+
+def grade_task(raw, student, notebook, pipeline, settings=None, progress=False):
+    """settings: GradingSettings overrides for this notebook (e.g. {"seed": 7, "expected_values": "public"});
+    progress: publish what the grading is doing (on a Dask worker only)."""
     started = time.perf_counter()
     where = {"worker": f"{socket.gethostname()}:{os.getpid()}", **device_info()}
+    reporter = _publisher() if progress else None
     try:
-        text, result = autograde_notebook(raw, student, notebook, pipeline, settings)
+        with grading_progress.reporting(reporter):
+            grading_progress.report(stage="grading")
+            text, result = autograde_notebook(raw, student, notebook, pipeline, settings)
     except NotGradable as exc:
         return {"status": "unreadable", "reason": str(exc), **where}
     except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never hidden, fatal or a score

@@ -173,6 +173,9 @@ def test_summary_counts_the_class_mistakes(by_batch, by_nbgrader):
     mistakes = {(m["function"], m["mistake"]): m["students"] for m in summary["mistakes"]}
     assert mistakes[("pad_sequences", "padding_side")] == 1
     assert mistakes[("gru_params", "no_second_bias")] == 1
+    assert mistakes[("build_stacked_lstm", "missing_return_sequences")] == 1  # notebook 05, graded like the others
+    assert mistakes[("build_lstm", "dense_without_sigmoid")] == 1
+    assert mistakes[("build_simple_rnn", "refused_unknown_class")] == 1
     assert {s for s, nbs in summary["students"].items()
             for r in nbs.values() if r["status"] == "missing"} == {MISSING}
     every = [r for nbs in summary["students"].values() for r in nbs.values() if r["status"] == "graded"]

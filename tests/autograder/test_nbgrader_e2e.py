@@ -8,6 +8,7 @@ from nbconvert import HTMLExporter
 from nbgrader.utils import determine_grade
 
 from autograder.grade import grade_notebook
+from autograder.settings import GradingSettings
 from helpers import ASSIGNMENT, MARKUP_NOTEBOOK, RELEASE, chromium_path, run_cli
 from samples.course import gradebook_scores, release_differences
 from samples.markup import ON_CLICK
@@ -17,12 +18,14 @@ def test_generated_release_matches_the_committed_one(course):
     assert release_differences(course / "release" / ASSIGNMENT, RELEASE) == []
 
 
-def test_json_path_and_nbgrader_autograde_agree(course, assignment, test_students):
+def test_json_path_and_nbgrader_autograde_agree(course, assignment, test_students, model_cache):
+    """Notebook 05 included: the grader's trained models are the session's (as one class shares them)."""
     gradebook = gradebook_scores(course, ASSIGNMENT)
     assert set(gradebook) == set(test_students)
+    settings = GradingSettings(model_cache=model_cache)
     for student in test_students:
         for path in sorted((course / "submitted" / student / ASSIGNMENT).glob("*.ipynb")):
-            result = grade_notebook(nbformat.read(path, as_version=4), assignment, path.stem)
+            result = grade_notebook(nbformat.read(path, as_version=4), assignment, path.stem, settings)
             for p in result["parts"]:
                 if p["function"]:
                     score, max_score = gradebook[student][path.stem][p["grade_id"]]
@@ -64,6 +67,20 @@ def test_feedback_shows_messages_not_hidden_tests(course, test_students):
         assert "HIDDEN TESTS" not in html and "autograder" not in html and "check(" not in html, page
     park = (course / "feedback" / "park_padding" / ASSIGNMENT / "01_padding_encoding.html").read_text()
     assert "패딩을 반대쪽에 넣었습니다" in park
+
+
+def test_model_feedback_has_the_layer_table_and_the_curves(course):
+    """Notebook 05's feedback HTML: under each model's message, its layers beside the reference's and the
+    grader's training curves as a picture; a stack Keras cannot build is named, with no curves."""
+    choi = lxml.html.parse(str(course / "feedback" / "choi_rnn" / ASSIGNMENT / "05_imdb_models.html"))
+    tables = [t for t in choi.xpath("//table") if "참조 모델의 층" in t.text_content()]
+    assert len(tables) == 3
+    lstm = [[td.text_content() for td in tr.xpath("td")] for tr in tables[1].xpath(".//tr")[1:]]
+    assert lstm[-1][0] == "✘" and "sigmoid" in lstm[-1][1] and "sigmoid" not in lstm[-1][3]  # Dense without sigmoid
+    pictures = choi.xpath("//img[starts-with(@src, 'data:image/png;base64,')]")
+    assert len(pictures) == 3  # every model trained by the grader: its curves
+    park = (course / "feedback" / "park_padding" / ASSIGNMENT / "05_imdb_models.html").read_text()
+    assert "return_sequences=True" in park and park.count("data:image/png;base64,") == 2
 
 
 def _scripts_run_in_chromium(browser, page_path):

@@ -36,6 +36,14 @@ STUDENTS = [f"s{i:02d}" for i in range(1, 11)]
 START_TIMEOUT_S = 240
 GRADE_TIMEOUT_S = 180
 SLOW = "import time\n\ndef dense_params(n_inputs, units):\n    time.sleep(2)\n    return n_inputs * units + units\n"
+# a SimpleRNN no one else in the test run submits (12 units, not 8): a worker trains it while the page watches
+FRESH_SIMPLE_RNN = """import keras
+
+
+def build_simple_rnn():
+    return keras.Sequential([keras.Input(shape=(MAXLEN,)), keras.layers.Embedding(NUM_WORDS, 16),
+                             keras.layers.SimpleRNN(12), keras.layers.Dense(1, activation="sigmoid")])
+"""
 
 
 def _cli(course, *args):
@@ -98,9 +106,10 @@ def _seed(db, sid):
     return seed
 
 
-def _cli_score(assignment, notebook, data, seed):
+def _cli_score(assignment, notebook, data, seed, model_cache=""):
     nb = nbformat.reads(data.decode(), as_version=4)
-    result = grade_notebook(nb, assignment, notebook, GradingSettings(seed=seed, expected_values="public"))
+    settings = GradingSettings(seed=seed, expected_values="public", model_cache=model_cache)
+    result = grade_notebook(nb, assignment, notebook, settings)
     return result["score"], result["max_score"]
 
 
@@ -378,6 +387,40 @@ def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
                                f"&& {done}", timeout=GRADE_TIMEOUT_S * 1000)
         assert page.text_content("#result-score") == "20 / 24 (수동 4점 대기)"
     assert (tmp_path / "student-page.png").stat().st_size > 0
+
+
+def test_a_model_trains_with_its_epochs_on_the_page_then_shows_its_curves(server, assignment, solutions, model_cache,
+                                                                        tmp_path):
+    """Notebook 05 with a model no one submitted before: a worker trains it and the page says which epoch;
+    then the layer tables and the curves (one picture a model); the score is the CLI's with the course's
+    trained models (the server's own cache, shared through AUTOGRADER_MODEL_CACHE here)."""
+    data = _notebook("05_imdb_models", {**solutions, "build_simple_rnn": FRESH_SIMPLE_RNN})
+    path = tmp_path / "05.ipynb"
+    path.write_bytes(data)
+    status = "document.getElementById('result-status').textContent"
+    with _browser_page() as page:
+        page.goto(server["base"] + "/")
+        page.fill("#token", server["tokens"]["s04"])
+        page.click("#save-token")
+        page.set_input_files("#file", str(path))
+        page.click("#submit")
+        page.wait_for_function(f"{status}.includes('에포크')", timeout=GRADE_TIMEOUT_S * 1000)
+        training = page.text_content("#result-status")
+        page.wait_for_function(f"{status} === '채점 완료'", timeout=GRADE_TIMEOUT_S * 1000)
+        tables = page.locator("#feedback table.layers").count()
+        curves = page.locator("#feedback svg polyline").count()
+        caption = page.text_content("#feedback")
+    assert re.search(r"채점기가 build_simple_rnn 모델을 훈련하는 중: 에포크 (\d+)/10", training), training
+    assert tables == 3 and curves >= 3 * 3  # per model: train and validation accuracy, the pass line
+    assert "떼어 둔 리뷰의 정확도" in caption
+    listing = httpx.get(f"{server['base']}/api/submissions?assignment=ch09",
+                        headers={"Authorization": f"Bearer {server['tokens']['s04']}"}).json()["submissions"]
+    body = next(s for s in listing if s["notebook"] == "05_imdb_models")
+    assert body["status"] == "graded" and body["progress"] is None
+    assert (body["score"], body["max_score"]) == _cli_score(assignment, "05_imdb_models", data,
+                                                            _seed(server["db"], body["id"]), model_cache)
+    simple = next(p for p in body["parts"] if p["function"] == "build_simple_rnn")
+    assert "wrong_units" in simple["mistakes"] and simple["details"]["training"]["cached"] is False
 
 
 def test_instructor_page_shows_the_roster_with_names_and_every_notebook(server, tmp_path):
