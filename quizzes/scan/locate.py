@@ -78,38 +78,42 @@ def _scale(h, point_mm):
 
 def _blobs(gray, box):
     """Dark, square, solid blobs in the window ``box`` = (x0, y0, x1, y1) of ``gray``:
-    [(centre x, centre y, side in px)] in image coordinates."""
+    [(centre x, centre y, side in px)] in image coordinates. Square: its smallest enclosing
+    rectangle nearly square (a box is 1.37 times as wide as high) and at least 80% filled."""
     x0, y0, x1, y1 = box
     window = gray[y0:y1, x0:x1]
     if window.size == 0:
         return []
     _, binary = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     blobs = []
-    for i in range(1, n):
-        x, y, w, h, area = stats[i]
-        if w < 4 or h < 4 or not 0.55 < w / h < 1.8 or area / (w * h) < 0.6:
+    for contour in contours:
+        area = cv2.contourArea(contour)
+        if area < 16:
             continue
-        blobs.append((centroids[i][0] + x0, centroids[i][1] + y0, float(np.sqrt(area))))
+        (cx, cy), (w, h), _ = cv2.minAreaRect(contour)
+        if not 0.75 < w / max(h, 1e-6) < 1.33 or area / max(w * h, 1e-6) < 0.8:
+            continue
+        blobs.append((cx + x0, cy + y0, float(np.sqrt(area))))
     return blobs
 
 
 def _find_mark(gray, h, centre_mm, size_mm):
-    """The image position of the corner mark expected at ``centre_mm`` under ``h``, or None."""
+    """The image position of the corner mark expected at ``centre_mm`` under ``h``, or None:
+    the nearest square blob of about the mark's size, looked for close by, then farther (the
+    estimate from the code alone can be far off in a tilted photo)."""
     scale = _scale(h, centre_mm)
     guess = _apply(h, [centre_mm])[0]
     side = size_mm * scale
-    half = 4.5 * side
-    box = (max(0, int(guess[0] - half)), max(0, int(guess[1] - half)),
-           min(gray.shape[1], int(guess[0] + half)), min(gray.shape[0], int(guess[1] + half)))
-    best = None
-    for x, y, blob_side in _blobs(gray, box):
-        if not 0.6 * side < blob_side < 1.6 * side:
-            continue
-        distance = np.hypot(x - guess[0], y - guess[1])
-        if best is None or distance < best[0]:
-            best = (distance, (x, y))
-    return None if best is None else np.array(best[1])
+    for reach in (4.5, 14):
+        half = reach * side
+        box = (max(0, int(guess[0] - half)), max(0, int(guess[1] - half)),
+               min(gray.shape[1], int(guess[0] + half)), min(gray.shape[0], int(guess[1] + half)))
+        near = [(np.hypot(x - guess[0], y - guess[1]), (x, y)) for x, y, s in _blobs(gray, box)
+                if 0.7 * side < s < 1.45 * side]
+        if near:
+            return np.array(min(near)[1])
+    return None
 
 
 def _by_code(gray, sheet, text, corners):
@@ -131,7 +135,7 @@ def _by_code(gray, sheet, text, corners):
         h, _ = cv2.findHomography(pts_mm, pts_px, 0)
     if len(found) == 4:
         h = cv2.getPerspectiveTransform(np.float32(marks_mm), np.float32([found[i] for i in range(4)]))
-    problem = "" if len(found) >= 2 else "모서리 표시를 찾지 못했습니다 (corner marks not found)"
+    problem = "" if len(found) >= 3 else "모서리 표시를 찾지 못했습니다 (corner marks not found)"
     return Located(sheet, [h], len(found), problem)
 
 

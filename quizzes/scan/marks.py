@@ -14,8 +14,8 @@ to within 1.5 mm), beyond that of the row's emptiest box. Two thresholds, as in 
 
 A row's answer is its one marked box, beside which greyed boxes are erased answers; a doubtful
 box alone in an otherwise clean row is a light mark and counts. Two or more marked boxes, a
-doubtful box beside other ink, or a greyed box with strokes left (not a diffuse rub) in a row
-with nothing marked is a problem that goes to review, with the best reading.
+doubtful box beside other ink, or a greyed box in a row with nothing marked (an answer rubbed
+out, or a mark too faint to count) is a problem that goes to review, with the best reading.
 """
 from dataclasses import dataclass
 
@@ -27,7 +27,6 @@ from quizzes.sheets.layout import ANSWER, spec
 
 EMPTY = 0.05
 MARKED = 0.12
-RUBBED = 0.02  # an erased box inked over less than this: rubbed out (diffuse grey, no strokes left)
 SOLID = 0.90  # a box this covered beside a lighter mark was filled to cancel it
 LIGHTER = 0.75  # ... when the other mark covers less than this
 FAINT = 0.015  # mean ink of a box's interior above the row's emptiest box: ink, if too little to count
@@ -149,7 +148,7 @@ def _decide(field, reads):
         return value, "두 개 이상 표시 (more than one box marked)"
     if doubtful:
         return value, "흐리거나 작은 표시 (faint or small mark)"
-    if not marked and any(r.cover >= RUBBED for r in erased):
+    if not marked and erased:  # rubbed out to leave it blank, or a mark too faint to count
         return value, "지운 자국이나 아주 흐린 표시만 있음 (only an erased or very faint mark)"
     return value, ""
 
