@@ -26,7 +26,7 @@ UI = {
            "grid": "답안 표기란", "question": "문항", "key": "정답", "explanation": "해설",
            "objective": "학습 목표", "page": "쪽", "canonical": "기본형", "choices": "답 (하나만 칠하기)",
            "instructions": "각 문항에서 알맞은 답을 하나만 골라 답안지에 표시하시오.", "sheet": "답안지",
-           "sheet_instructions": "문항마다 칸 하나를 칠하거나 ✓·✗로 표시하세요. 고칠 때는 지우개로 깨끗이 지우거나, "
+           "sheet_instructions": "문항마다 칸 하나를 칠하거나 V·X로 표시하세요. 고칠 때는 지우개로 깨끗이 지우거나, "
                                  "잘못 표시한 칸을 까맣게 모두 칠하고 새 답을 표시하세요. 네 귀퉁이의 검은 네모와 "
                                  "QR 코드에는 아무것도 쓰지 마세요."},
     "en": {"course": "Course", "section": "Section", "name": "Name", "student_id": "Student ID",
@@ -105,7 +105,7 @@ def render(template, form, lang="ko", course=None):
     the HTML handout ends with the copy's answer sheet."""
     context = _context(form, lang, course)
     if template == "handout.html":
-        context.update(sheet=sheet_pages(form, sheet_fields(form)), geometry=sheet_context())
+        context.update(sheet=sheet_pages(form, sheet_fields(form), context["variant"]), geometry=sheet_context())
     return ENV.get_template(template).render(context)
 
 

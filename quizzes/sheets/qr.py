@@ -58,7 +58,9 @@ def decode(text):
     return SheetId(section, variant, student_id, page, pages, fields[5])
 
 
-def readable(sheet):
-    """The code's fields as one line of text printed under it."""
-    return " · ".join([sheet.section, f"유형 {sheet.variant or '-'}", f"학번 {sheet.student_id or '-'}",
-                       f"{sheet.page}/{sheet.pages}쪽", f"{sheet.layout}-{_checksum(_fields(sheet))}"])
+def readable(sheet, variant=None):
+    """The code's fields as one line printed beside it, in any language: section · variant
+    (``variant`` if given: how the handout names it) · student id ("-" where bubbled) ·
+    page/pages · layout hash-checksum."""
+    return " · ".join([sheet.section, variant or sheet.variant or "-", sheet.student_id or "-", f"{sheet.page}/{sheet.pages}",
+                       f"{sheet.layout}-{_checksum(_fields(sheet))}"])

@@ -22,14 +22,15 @@ def sheet_fields(form, blank=False):
     return () if form.student else ("student_id",)
 
 
-def sheet_pages(form, fields):
-    """[{"layout": PageLayout, "id": SheetId, "qr": Markup, "id_line": str}] for one copy."""
+def sheet_pages(form, fields, variant_label=None):
+    """[{"layout": PageLayout, "id": SheetId, "qr": Markup, "id_line": str}] for one copy
+    (``variant_label``: how the handout prints the variant, e.g. 기본형 for the canonical form)."""
     pages = []
     for layout in sheet_layout([len(q.choices) for q in form.questions], fields):
         sheet = SheetId(form.section, "" if "variant" in fields else form.variant,
                         "" if "student_id" in fields or not form.student else form.student.student_id,
                         layout.page, layout.pages, layout.hash())
-        pages.append({"layout": layout, "id": sheet, "qr": qr_svg(encode(sheet)), "id_line": readable(sheet)})
+        pages.append({"layout": layout, "id": sheet, "qr": qr_svg(encode(sheet)), "id_line": readable(sheet, sheet.variant and variant_label)})
     return pages
 
 
