@@ -12,6 +12,10 @@ to within 1.5 mm), beyond that of the row's emptiest box. Two thresholds, as in 
     EMPTY <= cover < MARKED        doubtful: sent to review
     MARKED <= cover                marked ("cancelled" when filled solid beside a lighter mark in the row)
 
+(EMPTY_ID instead of EMPTY for the small 학번 and variant bubbles, which are filled; a greyed
+bubble there is a blank position: a 학번 read wrong that way is caught by the roster, the variant
+code's own student and the code list, which send the sheet to review.)
+
 A row's answer is its one marked box, beside which greyed boxes are erased answers; a doubtful
 box alone in an otherwise clean row is a light mark and counts. Two or more marked boxes, a
 doubtful box beside other ink, or a greyed box in a row with nothing marked (an answer rubbed
@@ -26,6 +30,7 @@ from quizzes.scan.locate import R
 from quizzes.sheets.layout import ANSWER, spec
 
 EMPTY = 0.05
+EMPTY_ID = 0.15  # 학번 and variant bubbles are small and filled, not ticked: noise weighs more, marks are larger
 MARKED = 0.12
 SOLID = 0.90  # a box this covered beside a lighter mark was filled to cancel it
 LIGHTER = 0.75  # ... when the other mark covers less than this
@@ -109,7 +114,7 @@ def _threshold(ink, rows):
     return float(np.clip(0.4 * np.median(strong), *THRESHOLD))
 
 
-def _row_reads(ink, boxes, shift, threshold):
+def _row_reads(ink, boxes, shift, threshold, empty=EMPTY):
     """BoxReads of one row, cover and ink counted beyond the row's emptiest box (noise and
     speckle are the same in all its boxes); a box under EMPTY whose interior is greyer than the
     emptiest by FAINT or more is "erased" (a rubbed-out mark, or a mark too faint to count)."""
@@ -122,7 +127,7 @@ def _row_reads(ink, boxes, shift, threshold):
     reads = []
     for box, (cover, mean) in zip(boxes, measured):
         cover -= least
-        state = ("marked" if cover >= MARKED else "doubtful" if cover >= EMPTY
+        state = ("marked" if cover >= max(MARKED, empty) else "doubtful" if cover >= empty
                  else "erased" if mean - floor >= FAINT else "empty")
         reads.append(BoxRead(box.value, round(cover, 3), round(mean, 3), state))
     return reads
@@ -131,7 +136,7 @@ def _row_reads(ink, boxes, shift, threshold):
 def _decide(field, reads):
     """(value, problem) of one row of BoxReads; marks a cancelled box in place."""
     marked = [r for r in reads if r.state == "marked"]
-    if len(marked) >= 2:
+    if len(marked) >= 2 and field == ANSWER:
         solid = [r for r in marked if r.cover >= SOLID]
         light = [r for r in marked if r.cover < LIGHTER]
         if solid and len(light) == 1 and len(solid) + 1 == len(marked):
@@ -148,7 +153,7 @@ def _decide(field, reads):
         return value, "두 개 이상 표시 (more than one box marked)"
     if doubtful:
         return value, "흐리거나 작은 표시 (faint or small mark)"
-    if not marked and erased:  # rubbed out to leave it blank, or a mark too faint to count
+    if not marked and erased and field == ANSWER:  # rubbed out to leave it blank, or too faint to count
         return value, "지운 자국이나 아주 흐린 표시만 있음 (only an erased or very faint mark)"
     return value, ""
 
@@ -161,7 +166,7 @@ def read_page(straight, layout):
     threshold = _threshold(ink, rows)
     result = {}
     for boxes, shift in rows:
-        reads = _row_reads(ink, boxes, shift, threshold)
+        reads = _row_reads(ink, boxes, shift, threshold, EMPTY if boxes[0].field == ANSWER else EMPTY_ID)
         value, problem = _decide(boxes[0].field, reads)
         x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
         x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)

@@ -216,6 +216,10 @@ class _Pass:
             if not decision or decision.lower() == SKIP:
                 return
             variant = normal_code(decision)
+        printed_for = self.key.by_variant.get(variant)
+        if "variant" in _fields(sheet) and printed_for and printed_for.student_id not in ("", student_id):
+            self.problem(f"{item}/variant", who, f"유형 {variant}은(는) {printed_for.student_id}의 사본입니다 "
+                         f"(the variant code is another student's copy)", variant, _thumbnail(straight))
         answers = {}
         for (fld, number), row in rows.items():
             if fld == ANSWER:
