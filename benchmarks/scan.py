@@ -111,6 +111,8 @@ def _score_round(result_dir, truths, copies, result):
             stats["boxes_right"] += sum((str(c) in want) == (str(c) in got) for c in range(1, 5))
             if want != got and (student, str(q)) not in flagged:
                 stats["silent_wrong"] += 1
+                if os.environ.get("SCAN_BENCH_VERBOSE"):
+                    print("silent", student, q, want, got, truth.notes.get((fld, q)), blank)
     extra = [s for s in rows if s not in truths]
     stats["wrong_ids"] += len(extra)
     return stats

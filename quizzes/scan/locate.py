@@ -76,23 +76,38 @@ def _scale(h, point_mm):
     return float(np.hypot(*(b - a)) / np.sqrt(2))
 
 
-def _blobs(gray, box):
+def _blobs(gray, box, adaptive=False):
     """Dark, square, solid blobs in the window ``box`` = (x0, y0, x1, y1) of ``gray``:
     [(centre x, centre y, side in px)] in image coordinates. Square: its smallest enclosing
-    rectangle nearly square (a box is 1.37 times as wide as high) and at least 80% filled."""
+    rectangle nearly square (a box is 1.37 times as wide as high) and at least 70% inked (a
+    square seen in perspective), convex, holes counted out (a QR code is not solid). ``adaptive``: threshold against the neighbourhood (a
+    whole photo with shadows) instead of Otsu over the window."""
     x0, y0, x1, y1 = box
     window = gray[y0:y1, x0:x1]
     if window.size == 0:
         return []
-    _, binary = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if adaptive:
+        block = (max(window.shape) // 12) | 1
+        binary = cv2.adaptiveThreshold(window, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    else:
+        _, binary = cv2.threshold(window, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    contours, hierarchy = cv2.findContours(binary, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    holes = {}
+    for i, (_, _, _, parent) in enumerate(hierarchy[0]):
+        if parent >= 0:
+            holes[parent] = holes.get(parent, 0.0) + cv2.contourArea(contours[i])
     blobs = []
-    for contour in contours:
-        area = cv2.contourArea(contour)
+    for i, contour in enumerate(contours):
+        if hierarchy[0][i][3] >= 0:
+            continue
+        area = cv2.contourArea(contour) - holes.get(i, 0.0)
         if area < 16:
             continue
         (cx, cy), (w, h), _ = cv2.minAreaRect(contour)
-        if not 0.75 < w / max(h, 1e-6) < 1.33 or area / max(w * h, 1e-6) < 0.8:
+        hull = cv2.contourArea(cv2.convexHull(contour))
+        if not 0.75 < w / max(h, 1e-6) < 1.33 or area / max(w * h, 1e-6) < 0.7 or area < 0.92 * hull:
             continue
         blobs.append((cx + x0, cy + y0, float(np.sqrt(area))))
     return blobs
@@ -135,15 +150,41 @@ def _by_code(gray, sheet, text, corners):
         h, _ = cv2.findHomography(pts_mm, pts_px, 0)
     if len(found) == 4:
         h = cv2.getPerspectiveTransform(np.float32(marks_mm), np.float32([found[i] for i in range(4)]))
-    problem = "" if len(found) >= 3 else "모서리 표시를 찾지 못했습니다 (corner marks not found)"
+        error = np.hypot(*(_apply(h, qr_mm) - np.asarray(dst)).T).max() / _scale(h, qr_mm[0])
+        if error > 2.0:  # a blob taken for a mark: keep the marks that agree with the code
+            pts_mm = np.array(src + list(marks_mm))
+            pts_px = np.array(dst + [found[i] for i in range(4)])
+            h, inliers = cv2.findHomography(pts_mm, pts_px, cv2.RANSAC, 2.0 * _scale(h, qr_mm[0]))
+            found = {i: found[i] for i in range(4) if h is not None and inliers[4 + i]}
+    if len(found) < 4:  # a steep photo: the code's estimate was too far off; the marks at the extremes
+        better = _marks_agreeing(gray, qr_mm, np.asarray(dst))
+        if better is not None:
+            h, found = better, dict(enumerate(range(4)))
+    problem = "" if len(found) >= 3 and h is not None else "모서리 표시를 찾지 못했습니다 (corner marks not found)"
     return Located(sheet, [h], len(found), problem)
+
+
+def _marks_agreeing(gray, qr_mm, qr_px):
+    """The homography from the four extreme square blobs, in the one order of the page's corners
+    (any rotation) that puts the code where it was read (within 2 mm), or None."""
+    quad = _extreme_marks(gray)
+    if quad is None:
+        return None
+    marks_mm, _ = _page_marks()
+    best = None
+    for roll in range(4):
+        h = cv2.getPerspectiveTransform(np.float32(marks_mm), np.float32(np.roll(quad, -roll, axis=0)))
+        error = np.hypot(*(_apply(h, qr_mm) - qr_px).T).max() / _scale(h, qr_mm[0])
+        if error < 2.0 and (best is None or error < best[0]):
+            best = (error, h)
+    return None if best is None else best[1]
 
 
 def _extreme_marks(gray):
     """The four corner marks found without the code: square blobs of one size at the four
     extremes of the page (TL, TR, BR, BL in the image), or None."""
     side = max(gray.shape)
-    blobs = [b for b in _blobs(gray, (0, 0, gray.shape[1], gray.shape[0])) if b[2] > side / 120]
+    blobs = [b for b in _blobs(gray, (0, 0, gray.shape[1], gray.shape[0]), adaptive=True) if b[2] > side / 120]
     if len(blobs) < 4:
         return None
     points = np.array([(x, y) for x, y, _ in blobs])
@@ -152,7 +193,7 @@ def _extreme_marks(gray):
     for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1)):
         score = sx * points[:, 0] + sy * points[:, 1]
         corners.append(int(np.argmax(score)))
-    if len(set(corners)) < 4 or sizes[corners].max() > 1.6 * sizes[corners].min():
+    if len(set(corners)) < 4 or sizes[corners].max() > 2.2 * sizes[corners].min():  # near ones look bigger
         return None
     quad = points[corners]
     if not cv2.isContourConvex(np.float32(quad).reshape(-1, 1, 2)):

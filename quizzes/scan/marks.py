@@ -10,7 +10,8 @@ to within 1.5 mm), beyond that of the row's emptiest box. Two thresholds, as in 
     cover <  EMPTY                 empty ("erased" when the interior is still greyer than the row's
                                    emptiest box: a rubbed-out mark, or one too faint to count)
     EMPTY <= cover < MARKED        doubtful: sent to review
-    MARKED <= cover                marked ("cancelled" when filled solid beside a lighter mark in the row)
+    MARKED <= cover                marked ("cancelled" when filled solid beside a lighter mark in the
+                                   row; doubtful when far paler than the page's marks: a rub that shows)
 
 (EMPTY_ID instead of EMPTY for the small 학번 and variant bubbles, which are filled; a greyed
 bubble there is a blank position: a 학번 read wrong that way is caught by the roster, the variant
@@ -36,6 +37,7 @@ SOLID = 0.90  # a box this covered beside a lighter mark was filled to cancel it
 LIGHTER = 0.75  # ... when the other mark covers less than this
 FAINT = 0.015  # mean ink of a box's interior above the row's emptiest box: ink, if too little to count
 THRESHOLD = (0.12, 0.30)  # bounds of the per-pixel ink threshold
+PALE = 0.5  # a marked box whose ink is under this share of the page's marks' is doubtful
 SHIFT_MM = 1.5  # how far a row is searched for its printed outlines
 
 
@@ -100,8 +102,9 @@ def _row_shift(lines, boxes):
     return (bx + wx0 - x0, by + wy0 - y0) if best > 0 else (0, 0)
 
 
-def _threshold(ink, rows):
-    """The per-pixel ink threshold of this page: 40% of its clear marks' ink, within THRESHOLD."""
+def _mark_ink(ink, rows):
+    """How dark this page's clear marks are: the median over boxes well covered of their 90th
+    percentile of ink (None with fewer than 3 such boxes)."""
     first = THRESHOLD[1] - 0.08
     strong = []
     for boxes, (dx, dy) in rows:
@@ -109,26 +112,34 @@ def _threshold(ink, rows):
             pixels = ink[_interior(b, dx, dy)]
             if pixels.size and (pixels > first).mean() > 0.3:
                 strong.append(np.percentile(pixels, 90))
-    if len(strong) < 3:
-        return first
-    return float(np.clip(0.4 * np.median(strong), *THRESHOLD))
+    return float(np.median(strong)) if len(strong) >= 3 else None
 
 
-def _row_reads(ink, boxes, shift, threshold, empty=EMPTY):
+def _threshold(level):
+    """The per-pixel ink threshold of a page whose marks are ``level`` dark: 40% of it, within
+    THRESHOLD."""
+    return THRESHOLD[1] - 0.08 if level is None else float(np.clip(0.4 * level, *THRESHOLD))
+
+
+def _row_reads(ink, boxes, shift, level, empty=EMPTY):
     """BoxReads of one row, cover and ink counted beyond the row's emptiest box (noise and
     speckle are the same in all its boxes); a box under EMPTY whose interior is greyer than the
     emptiest by FAINT or more is "erased" (a rubbed-out mark, or a mark too faint to count)."""
+    threshold = _threshold(level)
     measured = []
     for box in boxes:
         pixels = ink[_interior(box, *shift)]
-        measured.append((float((pixels > threshold).mean()), float(pixels.mean())) if pixels.size else (0.0, 0.0))
-    least = min(cover for cover, _ in measured)
-    floor = min(mean for _, mean in measured)
+        measured.append((float((pixels > threshold).mean()), float(pixels.mean()),
+                         float(np.percentile(pixels, 90))) if pixels.size else (0.0, 0.0, 0.0))
+    least = min(m[0] for m in measured)
+    floor = min(m[1] for m in measured)
     reads = []
-    for box, (cover, mean) in zip(boxes, measured):
+    for box, (cover, mean, dark) in zip(boxes, measured):
         cover -= least
         state = ("marked" if cover >= max(MARKED, empty) else "doubtful" if cover >= empty
                  else "erased" if mean - floor >= FAINT else "empty")
+        if state == "marked" and level is not None and dark < PALE * level:
+            state = "doubtful"  # far paler than this page's marks: a rubbed-out mark that still shows
         reads.append(BoxRead(box.value, round(cover, 3), round(mean, 3), state))
     return reads
 
@@ -163,10 +174,10 @@ def read_page(straight, layout):
     ink = ink_map(cv2.GaussianBlur(straight, (3, 3), 0))
     lines = ink - cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     rows = [(boxes, _row_shift(lines, boxes)) for boxes in layout.rows().values()]
-    threshold = _threshold(ink, rows)
+    level = _mark_ink(ink, rows)
     result = {}
     for boxes, shift in rows:
-        reads = _row_reads(ink, boxes, shift, threshold, EMPTY if boxes[0].field == ANSWER else EMPTY_ID)
+        reads = _row_reads(ink, boxes, shift, level, EMPTY if boxes[0].field == ANSWER else EMPTY_ID)
         value, problem = _decide(boxes[0].field, reads)
         x0, y0 = min(b.x for b in boxes), min(b.y for b in boxes)
         x1, y1 = max(b.x + b.w for b in boxes), max(b.y + b.h for b in boxes)
@@ -176,13 +187,18 @@ def read_page(straight, layout):
 
 
 def outline_fit(straight, layout):
-    """How well the page shows ``layout``'s printed boxes: mean ink on the outlines less the
-    mean ink beside them (about 0 for a page of another layout or upside down)."""
+    """How well the page shows ``layout``'s printed boxes: per box, the darker of a little band
+    across its left edge and of one across its top edge is taken at its weaker; the mean over
+    boxes less the ink beside them. About 0.5 for a well-placed page, near 0 for a page placed
+    a millimetre off, of another layout or upside down."""
     ink = ink_map(straight)
+    height, width = ink.shape
     on, off = [], []
     for b in layout.boxes:
-        y, x = _px(b.y + b.h / 2), _px(b.x)
-        on.append(ink[y, x - 1:x + 2].max() if 0 < x < ink.shape[1] - 2 and 0 <= y < ink.shape[0] else 0)
-        xo = _px(b.x - 0.9)
-        off.append(ink[y, xo] if 0 <= xo < ink.shape[1] and 0 <= y < ink.shape[0] else 0)
-    return float(np.mean(on) - np.mean(off))
+        ym, xm, x, y = _px(b.y + b.h / 2), _px(b.x + b.w / 2), _px(b.x), _px(b.y)
+        if not (2 <= x and x + 2 < width and 2 <= y and y + 2 < height and ym < height and xm < width):
+            on.append(0.0)
+            continue
+        on.append(min(ink[ym, x - 1:x + 2].max(), ink[y - 1:y + 2, xm].max()))
+        off.append(ink[ym, max(0, _px(b.x - 0.9))])
+    return float(np.mean(on) - (np.mean(off) if off else 0.0))

@@ -25,6 +25,7 @@ from quizzes.sheets.qr import SheetId
 from quizzes.variants import CANONICAL, normal_code
 
 SKIP = "skip"
+FIT = 0.2  # outline_fit below this: the page is not where the marks say (a well-placed one is ~0.5)
 
 
 @dataclass
@@ -167,6 +168,12 @@ class _Pass:
                 self.result.unreadable.append(f"{item}: 배치 해시 불일치")
                 return
             straight = straighten(gray, located.homographies[0])
+        if outline_fit(straight, layout) < FIT:
+            self.problem(f"{item}/sheet", (sheet.student_id, sheet.variant), "인쇄된 칸이 제자리에 보이지 않습니다: 구겨짐, "
+                         "가림, 잘못 찾은 모서리 (the printed boxes are not where the marks put them)",
+                         image=_thumbnail(gray))
+            self.result.unreadable.append(f"{item}: 칸 위치가 맞지 않음 (boxes out of place)")
+            return
         rows = read_page(straight, layout)
         self.sheet(item, sheet, rows, straight)
 
