@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from autograder.assignment import is_answer_cell, nbgrader_meta
+from autograder.feedback import shorten
 from autograder.sandbox.wire import FORBIDDEN
 
 PROVIDED_LABEL = "노트북 제공 코드"
@@ -206,7 +207,7 @@ class GradingPlan:
             line = next((ln for ln in shown if ln.startswith(f"def {function}")), shown[0] if shown else "")
             why = (f"원래 답안 셀이 아니라, `def {function}`를 마지막으로 정의한 셀입니다" if cell.original_found
                    else f"원래 답안 셀 표시(nbgrader 메타데이터)가 없어 `def {function}`가 있는 셀을 채점했습니다")
-            lines.append(f"채점한 셀: 위에서 {cell.index + 1}번째 셀 (`{line[:60]}`). {why}.")
+            lines.append(f"채점한 셀: 위에서 {cell.index + 1}번째 셀 (`{shorten(line)}`). {why}.")
         seen = set()
         for err in errors:
             if err is None or err.kind != "NameError":

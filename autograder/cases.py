@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from autograder.feedback import shorten
+
 
 @dataclass(frozen=True)
 class Case:
@@ -42,8 +44,7 @@ def _short(value, limit=80):
         if value.size <= 12:
             return np.array2string(value, separator=", ").replace("\n", "")
         return f"<배열 shape={value.shape}, dtype={value.dtype}>"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shorten(repr(value), limit)
 
 
 def _same(a, b):

@@ -1,7 +1,24 @@
 """Korean feedback for one graded part, from its grader's FunctionReport."""
+import re
 
 FORBIDDEN_MESSAGE = ("이 함수는 직접 구현하는 문제인데 keras/tensorflow(또는 채점기 코드)를 사용했습니다. "
                      "numpy만으로 구현해야 점수를 받을 수 있어 이 문항은 0점입니다.")
+
+
+_BREAK = re.compile(r"[\s,;:(\[{=]")
+
+
+def shorten(text, limit=80):
+    """``text`` whole when it fits in ``limit`` characters; else cut after the last space or
+    separator (``, ; : ( [ { =``) that fits, never inside a name or a number, and ended with
+    "…" (one long token is cut where it must)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    breaks = [m.end() for m in _BREAK.finditer(text, 0, limit - 1)]
+    if breaks:
+        head = text[:breaks[-1]]
+    return head.rstrip() + "…"
 
 
 def explain_error(err, hints, timeout):
@@ -49,7 +66,7 @@ def part_feedback(report, score, max_score, timeout, cell_error=None, forbidden=
         if r.error is not None:
             detail = explain_error(r.error, report.hints, timeout)
         else:
-            detail = r.failure.text(reveal=reveal == "all" or r.public) if r.failure is not None else r.internal
+            detail = r.failure.text(reveal=reveal == "all" or r.public)
         detail = detail.replace("\n", "\n     ")
         lines.append(f"  ✘ {r.case.label}\n     호출: {r.case.call_text(function)}\n     {detail}")
     return "\n".join(lines)

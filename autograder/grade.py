@@ -6,11 +6,9 @@
   -> compare in this process against real Keras -> scores and Korean feedback per part.
 No global state: the CLI, nbgrader's autograde, the demo and the tests all call this.
 """
-import nbformat
-
 from autograder.answer_cells import grading_plan
 from autograder.answers import SandboxAnswers
-from autograder.errors import NotGradable
+from autograder.errors import GraderFault, NotGradable
 from autograder.feedback import part_feedback
 from autograder.grader_suite import run_graders
 from autograder.sandbox.session import SandboxSession
@@ -19,30 +17,39 @@ from autograder.settings import GradingSettings
 MANUAL_FEEDBACK = "수동 채점 문항입니다: 강사가 읽고 채점합니다."
 
 
-def read_notebook(path):
-    """nbformat v4 notebook from a path, or NotGradable with a one-line reason."""
-    try:
-        return nbformat.read(str(path), as_version=4)
-    except FileNotFoundError:
-        raise NotGradable(f"no such file: {path}") from None
-    except Exception as exc:  # nbformat raises many kinds for a broken file
-        raise NotGradable(f"not a readable notebook: {path} ({type(exc).__name__})") from None
-
-
 def grade_notebook(nb, assignment, name, settings=GradingSettings()):
     """Grade one notebook ``nb`` (a NotebookNode) of ``assignment`` as notebook ``name``.
 
-    Returns {"notebook", "score", "max_score", "parts": [{"function", "grade_id", "score",
-    "max_score", "feedback", "mistakes"}]}; ``mistakes`` lists the known-mistake keys the
-    part's failed cases matched (sorted, once each); manual parts have function None, score
-    None and no mistakes.
+    Returns {"notebook", "status": "graded", "isolation", "score", "max_score", "manual_max_score",
+    "parts": [{"function", "grade_id", "score", "max_score", "feedback", "mistakes"}]}; ``mistakes``
+    lists the known-mistake keys the part's failed cases matched (sorted, once each); manual parts
+    have function None, score None and no mistakes: their points are in max_score and in
+    manual_max_score (waiting for the instructor), never in score; isolation: how the student's
+    code ran ("bwrap", or "process" when that weaker isolation was chosen). Raises GraderFault
+    when the grader itself failed (no score: see ``not_graded``), never a lower score.
     """
+    try:
+        return _grade(nb, assignment, name, settings)
+    except (GraderFault, NotGradable):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the grader's own failure (a bug, memory, disk): never a score
+        raise GraderFault(f"채점기 오류 (grader error: {type(exc).__name__}: {str(exc)[:200]})") from exc
+
+
+def not_graded(name, max_score, reason):
+    """The result of a notebook the grader could not grade: no score, the reason."""
+    return {"notebook": name, "status": "not_graded", "reason": reason, "score": None, "max_score": max_score,
+            "parts": []}
+
+
+def _grade(nb, assignment, name, settings):
     spec = assignment.spec_for(name)
     plan = grading_plan(nb, spec)
     forbidden = {f for f in spec.functions if plan.forbidden(f)}
     with SandboxSession(plan.cells, settings) as session:
         reports = run_graders(spec.functions, SandboxAnswers(session), settings.seed) if spec.functions else {}
         cell_errors = session.cell_errors
+        isolation = session.isolation
     parts = []
     for part in spec.parts:
         if part.function is None:
@@ -62,5 +69,6 @@ def grade_notebook(nb, assignment, name, settings=GradingSettings()):
         parts.append({"function": part.function, "grade_id": part.grade_id, "score": score,
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})
     auto = [p for p in parts if p["score"] is not None]
-    return {"notebook": spec.name, "score": round(sum(p["score"] for p in auto), 2),
-            "max_score": sum(p["max_score"] for p in parts), "parts": parts}
+    return {"notebook": spec.name, "status": "graded", "isolation": isolation,
+            "score": round(sum(p["score"] for p in auto), 2), "max_score": sum(p["max_score"] for p in parts),
+            "manual_max_score": sum(p["max_score"] for p in parts if p["score"] is None), "parts": parts}

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograder.cases import case_rng, same_case
 from autograder.checks import CaseFailed
-from autograder.errors import StudentError
+from autograder.errors import GraderFault, StudentError
 
 MAX_COLLECTED = 512  # (function, seed) pairs a process keeps collected: a batch uses one seed, the server one per attempt
 
@@ -30,8 +30,8 @@ class CaseResult:
     """The outcome of one case.
 
     failure: the CaseFailed when the output was wrong; error: the StudentError when the code
-    itself failed; internal: a fault of the grader (text); public: the case is the same for
-    every seed (a fixed example), so its expected value may be shown.
+    itself failed; public: the case is the same for every seed (a fixed example), so its expected
+    value may be shown. A fault of the grader is no case result: it is raised (GraderFault).
     """
 
     function: str
@@ -39,7 +39,6 @@ class CaseResult:
     passed: bool
     failure: CaseFailed | None = None
     error: StudentError | None = None
-    internal: str | None = None
     public: bool = True
 
     @property
@@ -97,15 +96,19 @@ class GraderModule:
 
 
 def _outcome(function, case, grade):
+    """The case's result; what is neither the student's wrong output nor the student's failing code
+    (the sandbox, the grader's own code, a reference, memory of this process) is a GraderFault."""
     try:
         grade()
     except CaseFailed as exc:
         return CaseResult(function, case, False, failure=exc)
     except StudentError as exc:
         return CaseResult(function, case, False, error=exc)
-    except Exception as exc:  # noqa: BLE001 - a fault of the grader, not of the student: recorded plainly
-        return CaseResult(function, case, False,
-                          internal=f"채점기 내부 오류 ({type(exc).__name__}: {exc}); 조교에게 알려 주세요.")
+    except GraderFault:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the grader's own fault: never a lost case
+        raise GraderFault(f"채점기 {function} 오류 (grader error in {function}: "
+                          f"{type(exc).__name__}: {str(exc)[:200]})") from exc
     return CaseResult(function, case, True)
 
 

@@ -7,6 +7,10 @@ cell then gets two outputs that nbgrader's own SaveAutoGrades reads: the Korean 
 (stdout) and the score as the cell's result (nbgrader's partial-credit mechanism). No
 stderr output is ever written, so TensorFlow/Keras warnings cannot zero a correct answer.
 
+When the grader cannot grade (the sandbox cannot run here, a grader fault) the preprocessor
+raises: nbgrader then writes no grade for the notebook (a grade it had stays), removes the
+submission's autograded folder and reports the submission as failed, as for any error.
+
 Its traits (``c.SandboxedAutograde.timeout`` ...) are made from ``GradingSettings``.
 """
 import dataclasses
@@ -19,7 +23,9 @@ from traitlets import Enum, Float, Int, Unicode
 from traitlets.config import Configurable
 
 from autograder.assignment import Assignment, nbgrader_meta
+from autograder.errors import GraderFault
 from autograder.grade import grade_notebook
+from autograder.sandbox.check import require_sandbox
 from autograder.settings import GradingSettings, setting_fields
 
 _TRAITS = {float: Float, int: Int, str: Unicode}
@@ -52,7 +58,13 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
         info = resources["nbgrader"]
         assignment = info.get("assignment_spec") or Assignment.load(info["assignment"], self._source_root())
         settings = dataclasses.replace(self.settings(), **info.get("settings", {}))
-        result = grade_notebook(nb, assignment, info["notebook"], settings)
+        try:
+            require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)
+            result = grade_notebook(nb, assignment, info["notebook"], settings)
+        except GraderFault as exc:  # nbgrader records no grade and reports the submission as failed
+            self.log.error("채점하지 못했습니다 — 점수 없음 (not graded) %s/%s: %s",
+                           info.get("student"), info["notebook"], exc)
+            raise
         info["result"] = result
         write_results(nb, result)
         self.log.info("Graded %s: %s / %s", info["notebook"], result["score"], result["max_score"])

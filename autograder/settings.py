@@ -93,7 +93,10 @@ class ServerSettings:
 
     host/port: where it listens (loopback by default); max_upload_mb: the largest notebook
     accepted (MiB); per_hour: submissions a student may make in any hour; max_active: a
-    student's submissions queued or grading at once.
+    student's submissions queued or grading at once; max_faults: grader faults on one submission
+    before it is held for the instructor; retry_s: the wait before grading again after the first
+    fault (seconds; six times longer after each further one); time_zone: the IANA zone the pages
+    and the CSV show times in (AUTOGRADER_TIME_ZONE, else Asia/Seoul: KST).
     """
 
     host: str = "127.0.0.1"
@@ -101,3 +104,6 @@ class ServerSettings:
     max_upload_mb: float = 5.0
     per_hour: int = 20
     max_active: int = 2
+    max_faults: int = 3
+    retry_s: float = 10.0
+    time_zone: str = field(default_factory=lambda: os.environ.get("AUTOGRADER_TIME_ZONE", "Asia/Seoul"))

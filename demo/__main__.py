@@ -8,16 +8,19 @@
 5. build section 9-2's quiz handouts (HTML, PDF, Markdown), one shuffled copy per sample student.
 Class data goes to a temporary course folder (``--out`` to choose it), never the repository.
 """
-import argparse
 import csv
 import tempfile
 import time
 from pathlib import Path
 
+from autograder.errors import SandboxUnavailable
+from autograder.sandbox.check import require_sandbox
 from autograder.settings import REPO_ROOT
 from samples.course import gradebook_scores, make_course, nbgrader, release_differences
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
 from quizzes.cli import main as quizzes_main
+from terminal.arguments import Parser
+from terminal.width import display_width, pad
 
 ASSIGNMENT = "ch09"
 OPTIONAL = "04_advanced_bptt_gates"
@@ -39,8 +42,8 @@ def print_table(scores, students):
     for nb in sorted({nb for s in scores.values() for nb in s}):
         grades = next(s[nb] for s in scores.values() if nb in s)
         parts += [(nb, g) for g in grades]
-    width = max(len(s) for s in students) + 1
-    print(f"\n{'notebook / part':<52}" + "".join(f"{s:>{width}}" for s in students))
+    width = max(display_width(s) for s in students) + 1
+    print(f"\n{pad('notebook / part', 52)}" + "".join(pad(s, width, ">") for s in students))
     totals = {s: {"core": 0.0, "optional": 0.0, "max_core": 0.0, "max_optional": 0.0} for s in students}
     for nb, grade_id in parts:
         cells = []
@@ -51,9 +54,10 @@ def print_table(scores, students):
             if score is not None:
                 totals[s][kind] += score
             totals[s][f"max_{kind}"] += max_score or 0
-        print(f"{nb[:24] + ' / ' + grade_id:<52}" + "".join(f"{c:>{width}}" for c in cells))
+        print(pad(f"{nb[:24]} / {grade_id}", 52) + "".join(pad(c, width, ">") for c in cells))
     for kind, label in (("core", "합계 (필수, 수동 채점 전)"), ("optional", "합계 (선택: 04 심화)")):
-        print(f"{label:<52}" + "".join(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}".rjust(width) for s in students))
+        print(pad(label, 52) + "".join(pad(f"{totals[s][kind]:g}/{totals[s]['max_' + kind]:g}", width, ">")
+                                       for s in students))
 
 
 def build_quiz(course, students, section="9-2"):
@@ -72,9 +76,13 @@ def build_quiz(course, students, section="9-2"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser = Parser(prog="python -m demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", help="course folder to use (default: a new temporary folder)")
     args = parser.parse_args(argv)
+    try:  # grading cannot work here: one line with the cause and the fix, before anything is made
+        require_sandbox()
+    except SandboxUnavailable as exc:
+        raise SystemExit(f"error: {exc}") from None
     course = make_course(Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="rnn-ch09-course-")))
     started = time.time()
     print(f"[1/5] 배포본 생성 (nbgrader generate_assignment) — 과정 폴더 {course}")

@@ -16,7 +16,6 @@ import html
 import logging
 import os
 import re
-import subprocess
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +24,7 @@ import weasyprint
 from fontTools import subset
 from weasyprint.text.fonts import FontConfiguration
 
+from quizzes.fonts import font_file
 from quizzes.render import TEMPLATE_DIR
 
 # (CSS family of the cut font, CSS weight) -> fontconfig pattern of the Debian font
@@ -72,23 +72,6 @@ def keep_korean_words(html_text):
 
 class MissingGlyphError(RuntimeError):
     """Characters that WeasyPrint could not draw with any installed font."""
-
-
-class FontNotInstalledError(RuntimeError):
-    """A Korean font the handouts need is not installed (apt-get install fonts-nanum)."""
-
-
-def font_file(pattern):
-    """Path of the installed font file for a fontconfig pattern such as "NanumGothic:style=Bold"."""
-    family = pattern.split(":")[0]
-    try:
-        out = subprocess.run(["fc-match", "--format=%{family}\n%{file}", pattern],
-                             capture_output=True, text=True, check=True).stdout.splitlines()
-    except FileNotFoundError:
-        raise FontNotInstalledError("fc-match not found (Debian package fontconfig)") from None
-    if len(out) < 2 or family not in out[0].split(","):
-        raise FontNotInstalledError(f"font {family} is not installed (Debian package fonts-nanum)")
-    return Path(out[1])
 
 
 @contextmanager

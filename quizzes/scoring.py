@@ -18,6 +18,8 @@ import numpy as np
 
 from quizzes.csvfiles import column, read_rows
 from quizzes.errors import InputError
+from quizzes.fonts import font_file
+from quizzes.option_names import OPTION_NAMES_KO
 from quizzes.korean import josa
 from quizzes.questions import LABELS
 from quizzes.variants import CANONICAL, normal_code
@@ -307,6 +309,19 @@ def misconception_summary(distractors):
     return sorted(rows, key=lambda r: (-r["share"], -r["chosen"], r["misconception"]))
 
 
+def option_label(option, lang="ko"):
+    """An option (a tag of ``distractor_table``, or a name of ``misconception_summary``) as the
+    report names it: the tag itself in English; in Korean 보기 ② (the bank's choice number of a
+    fixed item), 무응답 (blank or unreadable), or the parameterized option's Korean name."""
+    if lang != "ko":
+        return option
+    if option.isdigit():
+        return f"보기 {LABELS[int(option) - 1]}"
+    if option == "-":
+        return "무응답"
+    return OPTION_NAMES_KO.get(option, option)
+
+
 def kr20(scored):
     """Kuder-Richardson 20 of 0/1 scores: k/(k-1) * (1 - sum p(1-p) / var(total)), over the
     students who answered every item of the test; None with fewer than 2 items or no variance."""
@@ -337,15 +352,29 @@ def write_csv(rows, path):
         writer.writerows(rows)
 
 
-def plot(report, path, lang="ko"):
-    """PNG with the score distribution and each item's difficulty and discrimination."""
+def korean_font_family():
+    """The matplotlib family name of the installed Korean font, registered from its file (so a
+    font cache made before the font's install still finds it); FontNotInstalledError without it."""
+    from matplotlib import font_manager
+
+    path = str(font_file())
+    if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def report_figure(report, lang="ko"):
+    """The matplotlib Figure of ``plot``: the score distribution, and each item's difficulty and
+    discrimination with its id beside its point (ids at one point share a label; no two overlap)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     ko = lang == "ko"
-    with plt.rc_context({"font.family": ["NanumGothic", "DejaVu Sans"], "axes.unicode_minus": False}):
+    families = [korean_font_family()] if ko else []
+    with plt.rc_context({"font.family": families + ["DejaVu Sans"], "axes.unicode_minus": False}):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
         scores = [s["score"] for s in report.students]
         top = max((s["total"] for s in report.students), default=1)
@@ -353,17 +382,47 @@ def plot(report, path, lang="ko"):
         left.set_xlabel("점수" if ko else "Score")
         left.set_ylabel("학생 수" if ko else "Students")
         left.set_title("점수 분포" if ko else "Score distribution")
+        left.yaxis.set_major_locator(MaxNLocator(integer=True))
+        points = {}  # (difficulty, discrimination or 0) -> item ids there
         for item in report.items:  # an item everyone (or no one) got right has no discrimination: x at 0
             known = item["discrimination"] is not None
             y = item["discrimination"] if known else 0.0
             right.scatter(item["difficulty"], y, color="#dd8452" if known else "gray", marker="o" if known else "x")
-            right.annotate(item["item_id"], (item["difficulty"], y), fontsize=7,
-                           xytext=(3, 3), textcoords="offset points")
+            points.setdefault((item["difficulty"], y), []).append(item["item_id"])
         right.axhline(0.2, color="gray", linestyle="--", linewidth=0.8)
         right.set_xlim(-0.05, 1.05)
         right.set_xlabel("난이도 (정답률)" if ko else "Difficulty (proportion correct)")
         right.set_ylabel("변별도 (점이연 상관)" if ko else "Discrimination (point-biserial)")
         right.set_title("문항 분석" if ko else "Item analysis")
         fig.tight_layout()
+        _label_points(right, points)
+    return fig
+
+
+def _label_points(ax, points, size=7):
+    """Annotate each point with its ids; a label that would overlap one already placed moves a
+    line up or down, further each time (placed after the layout, so the pixels are final)."""
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for (x, y), ids in sorted(points.items()):
+        right_side = x > 0.75  # labels of points near the right edge go to their left
+        for step in range(60):
+            shift = (step + 1) // 2 * (1 if step % 2 else -1) * (size + 2)
+            label = ax.annotate(", ".join(ids), (x, y), fontsize=size, ha="right" if right_side else "left",
+                                xytext=(-3 if right_side else 3, 3 + shift), textcoords="offset points")
+            box = label.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+            label.remove()
+        placed.append(box)
+
+
+def plot(report, path, lang="ko"):
+    """PNG (``report_figure``) at ``path``; FontNotInstalledError for Korean without the font."""
+    import matplotlib.pyplot as plt
+
+    fig = report_figure(report, lang)
+    try:
         fig.savefig(path, dpi=110)
+    finally:
         plt.close(fig)

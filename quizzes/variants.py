@@ -72,6 +72,12 @@ def read_roster(path):
     return students
 
 
+def unused_roster_columns(path):
+    """The header names of a roster's columns that ``read_roster`` does not read (a class, an email)."""
+    header, _ = read_rows(path, "명단(roster)")
+    return [name for name in header if name and name not in _ID_COLUMNS + _NAME_COLUMNS]
+
+
 def _digest(*parts):
     return hashlib.sha256("|".join(map(str, parts)).encode("utf-8")).digest()
 

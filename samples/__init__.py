@@ -4,5 +4,7 @@
                     and hostile ones (each must cost only its own part)
   submissions.py    students' copies: the release notebook with chosen answer cells filled
   course.py         a course folder driven by nbgrader's real CLI, and its gradebook's scores
+  classroom.py      a synthetic class of N students with a realistic mix
+  __main__.py       python -m samples course DIR / class DIR --students N (the README's getting started)
 Not part of the grading library: nothing in ``autograder``, ``reference`` or ``quizzes`` imports it.
 """

@@ -1,10 +1,11 @@
 """A synthetic class: many students' submissions with a realistic mix, for the class autograder.
 
-Mix (of the students, rounded): about 60% fully correct, 25% with one to three typical
-mistakes, 10% untouched release notebooks, 5% hostile or broken (half of them hand in a
-notebook that is not valid JSON, half hostile answers that loop, kill their process or use
-Keras). Deterministic for a seed.
+Mix (of the students): about 60% fully correct, 25% with one to three typical mistakes, 10%
+untouched release notebooks, 5% hostile or broken (half of them hand in a notebook that is not
+valid JSON, half hostile answers that loop, kill their process or use Keras); from 5 students
+on, every kind is there at least once (``class_mix``). Deterministic for a seed.
 """
+import math
 import random
 
 from samples.submissions import write_submissions
@@ -14,9 +15,26 @@ MIX = (("correct", 0.60), ("mistakes", 0.25), ("untouched", 0.10), ("hostile", 0
 BROKEN_NOTEBOOK = "02_parameter_counts"
 
 
+def class_mix(n_students):
+    """{kind: students} for a class of ``n_students``: one of each kind first (when there are at
+    least as many students as kinds), the rest shared out by MIX's shares, largest remainder first."""
+    counts = {kind: 0 for kind, _ in MIX}
+    if n_students >= len(MIX):
+        counts = {kind: 1 for kind in counts}
+    left = n_students - sum(counts.values())
+    weights = {kind: max(share * n_students - counts[kind], 0.0) for kind, share in MIX}
+    total = sum(weights.values()) or 1.0
+    quotas = {kind: left * w / total for kind, w in weights.items()}
+    for kind, quota in quotas.items():
+        counts[kind] += math.floor(quota)
+    by_remainder = sorted(quotas, key=lambda kind: (math.floor(quotas[kind]) - quotas[kind], list(counts).index(kind)))
+    for kind in by_remainder[:n_students - sum(counts.values())]:
+        counts[kind] += 1
+    return counts
+
+
 def _kinds(n, rng):
-    kinds = [kind for kind, share in MIX for _ in range(round(share * n))]
-    kinds = (kinds + ["correct"] * n)[:n]
+    kinds = [kind for kind, count in class_mix(n).items() for _ in range(count)]
     rng.shuffle(kinds)
     return kinds
 

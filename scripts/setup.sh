@@ -5,11 +5,12 @@
 #   libpango*      WeasyPrint's text layout
 #   chromium       the headless browser the grading server's page tests drive (Playwright, system browser)
 #   postgresql     the grading server's tests run once against a throwaway PostgreSQL cluster
+#   python3-seccomp  the tests reproduce a container whose seccomp filter denies namespaces (Docker's default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql chromium; do
+for pkg in bubblewrap fonts-nanum poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 postgresql chromium python3-seccomp; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

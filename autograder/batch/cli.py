@@ -13,7 +13,7 @@ from autograder.settings import add_cluster_arguments, cluster_from_args
 
 def add_parser(sub):
     parser = sub.add_parser("autograde", help="grade every submission of an assignment (Dask) into the gradebook")
-    parser.add_argument("assignment")
+    parser.add_argument("assignment", help="the assignment's name in the gradebook (e.g. ch09)")
     parser.add_argument("--course", default=".", help="the course folder holding nbgrader_config.py (default: here)")
     parser.add_argument("--student", nargs="+", metavar="ID", help="only these students")
     add_cluster_arguments(parser)

@@ -4,8 +4,9 @@ A student's notebooks are one task (one scheduler round trip a student, not one 
 Results come back as they finish; a student is written (gradebook rows, autograded/ files, late
 penalty) as soon as their task is back, then recorded in the ledger. A notebook the grader fails
 on, or a task that fails for a reason outside the student's code (a worker dying on it
-repeatedly: then each of the student's notebooks), is recorded as a failure with its reason and
-the batch goes on; the next run retries it.
+repeatedly: then each of the student's notebooks), is "not graded": no score is written for it
+(a grade and autograded file it had stay), it is listed apart with its reason, the student is
+not recorded in the ledger, and the batch goes on; the next run grades it again.
 """
 import dataclasses
 import json
@@ -15,11 +16,13 @@ from distributed import as_completed
 
 from autograder.batch.ledger import Ledger
 from autograder.batch.plan import grader_version, plan
+from autograder.errors import SandboxUnavailable
 from autograder.gradebook.course import CourseError
 from autograder.gradebook.feedback import generate_feedback
-from autograder.gradebook.pipeline import NotebookPipeline
+from autograder.gradebook.pipeline import NotebookPipeline, grading_settings
 from autograder.gradebook.writer import GradebookWriter, NoNotebooks, NotebookOutcome
-from autograder.workers.cluster import open_cluster, task_resources
+from autograder.sandbox.check import require_sandbox
+from autograder.workers.cluster import open_cluster, require_sandbox_on_workers, task_resources
 from autograder.workers.tasks import feedback_task, grade_submission_task
 
 
@@ -41,6 +44,7 @@ class NotebookReport:
     seconds: float | None = None       # the task's time on its worker
     worker: str | None = None          # host:pid of the worker
     rss_mb: float | None = None        # that worker's peak resident memory so far
+    manual_max_score: float | None = None  # points of max_score graded by hand (not in score yet)
 
 
 @dataclasses.dataclass
@@ -57,6 +61,12 @@ class BatchResult:
     feedback_seconds: float | None = None      # with feedback: its time (not in wall_seconds)
 
     @property
+    def not_graded(self):
+        """[(student, notebook or None, reason)] the grader could not grade (its faults, not the students')."""
+        return [(s, nb, why) for s, nb, why in self.failures
+                if nb is None or self.reports.get(s, {}).get(nb, NotebookReport("error")).status == "error"]
+
+    @property
     def ok(self):
         """Every readable submission graded (unreadable files are the student's, not the batch's)."""
         return not any(r.status == "error" for s in self.reports.values() for r in s.values()) and \
@@ -64,13 +74,14 @@ class BatchResult:
 
 
 def _report(outcome):
-    if outcome["status"] != "graded":
-        return NotebookReport(outcome["status"], 0.0, None, outcome["reason"],
-                              device=outcome.get("device"), backend=outcome.get("backend"))
+    if outcome["status"] != "graded":  # unreadable: the student's 0; error: not graded, no score at all
+        return NotebookReport(outcome["status"], 0.0 if outcome["status"] == "unreadable" else None, None,
+                              outcome["reason"], device=outcome.get("device"), backend=outcome.get("backend"))
     result = outcome["result"]
     mistakes = {p["function"]: p["mistakes"] for p in result["parts"] if p.get("mistakes")}
     return NotebookReport("graded", result["score"], result["max_score"], None, mistakes, outcome["device"],
-                          outcome["backend"], outcome["seconds"], outcome["worker"], outcome["rss_mb"])
+                          outcome["backend"], outcome["seconds"], outcome["worker"], outcome["rss_mb"],
+                          result["manual_max_score"])
 
 
 def _settings_text(pipeline):
@@ -90,6 +101,12 @@ def run_batch(course, assignment, cluster, students=None, force=False, progress=
         pipeline = NotebookPipeline.for_assignment(course, assignment)
     except CourseError as exc:
         raise BatchError(str(exc)) from None
+    settings = grading_settings(pipeline.config)
+    if not cluster.scheduler:  # the workers will be this machine's: say at once if the sandbox cannot run here
+        try:
+            require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb)
+        except SandboxUnavailable as exc:
+            raise BatchError(str(exc)) from None
     version = grader_version(course, assignment, _settings_text(pipeline))
     ledger = Ledger(course.root)
     try:
@@ -130,6 +147,8 @@ def _feedback(course, assignment, result, client):
 def _grade(course, assignment, pipeline, todo, cluster, ledger, version, result, progress, started, feedback):
     with open_cluster(cluster) as client, GradebookWriter(course, pipeline) as writer:
         result.workers = len(client.scheduler_info()["workers"])
+        if cluster.scheduler:  # workers elsewhere: each checks its own sandbox before the first notebook
+            require_sandbox_on_workers(client, grading_settings(pipeline.config))
         resources = task_resources(client, cluster.device)
         writer.add_students([s.student for s in todo])
         shared = client.scatter(pipeline, broadcast=True)
@@ -172,8 +191,11 @@ def _write(writer, ledger, assignment, submission, outcomes, version, result):
     errors = [n for n, r in reports.items() if r.status == "error"]
     written = {name: NotebookOutcome(name, o.get("autograded"), o.get("reason"))
                for name, o in outcomes.items() if o["status"] != "error"}
+    if errors and not written:  # nothing graded: nothing written (earlier grades stay); the next run retries
+        result.reports[submission.student] = reports
+        return
     try:
-        writer.write(submission.student, written)
+        writer.write(submission.student, written, keep=errors)
     except NoNotebooks as exc:  # the student's failure (an empty folder), not the batch's
         result.failures.append((submission.student, "-", str(exc)))
         result.reports[submission.student] = reports

@@ -22,6 +22,7 @@ from autograder.errors import NotGradable
 from autograder.gradebook.course import CourseError
 from autograder.gradebook.preprocessors import ON_WORKER, ON_WRITER
 from autograder.gradebook.snapshot import AssignmentSnapshot
+from autograder.recognize import read_notebook_bytes
 
 
 def _class(item):
@@ -80,6 +81,13 @@ def _instances(pipeline):
     return _INSTANCES[pipeline.token]
 
 
+def grading_settings(config):
+    """The GradingSettings a course config gives (``c.SandboxedAutograde.timeout`` ..., else the defaults)."""
+    from autograder.nbgrader_preprocessor import SandboxedAutograde
+
+    return SandboxedAutograde(config=config).settings()
+
+
 def resources_for(student, notebook, pipeline, **extra):
     """The resources dict nbgrader's converter gives a notebook's preprocessors (plus our seats)."""
     info = {"student": student, "assignment": pipeline.snapshot.assignment, "notebook": notebook,
@@ -105,9 +113,9 @@ def autograde_notebook(raw, student, notebook, pipeline, settings=None):
     NotGradable with a one-line reason when the bytes are not a readable notebook.
     """
     try:
-        nb = nbformat.reads(raw.decode("utf-8"), as_version=4)
-    except Exception as exc:  # not UTF-8, not JSON, not a notebook: nbformat raises many kinds
-        raise NotGradable(f"not a readable notebook: {notebook}.ipynb ({type(exc).__name__})") from None
+        nb = read_notebook_bytes(raw)
+    except NotGradable as exc:
+        raise NotGradable(f"{notebook}.ipynb: {exc}") from None
     sanitize, autograde = _instances(pipeline)
     resources = resources_for(student, notebook, pipeline, settings=dict(settings or {}))
     for step in sanitize:

@@ -140,14 +140,14 @@ class GradebookWriter:
         for student in sorted(students):
             self.gradebook.update_or_create_student(student)
 
-    def write(self, student, outcomes):
+    def write(self, student, outcomes, keep=()):
         """Write one student's submission; ``outcomes``: {notebook name: NotebookOutcome} for the
-        submitted notebooks of the assignment. NoNotebooks when there are none."""
+        submitted notebooks of the assignment; ``keep``: notebooks not graded this time (a grader
+        fault), whose gradebook rows and autograded file stay as they were. NoNotebooks when there
+        are none."""
         gb, a = self.gradebook, self.assignment
         src, dest = self.course.folder("submitted", student, a), self.course.folder("autograded", student, a)
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
+        _clear(dest, {f"{name}.ipynb" for name in keep})
         self._copy_files(src, dest)
         gb.update_or_create_student(student)
         timestamp = self.course.coursedir.get_existing_timestamp(str(src))
@@ -160,10 +160,10 @@ class GradebookWriter:
         self._copy_files(self.course.source_folder(a), dest, skip=self._not_overwritten())
         known = list(self._layout()[1])
         for name in known:
-            if not (src / f"{name}.ipynb").exists():
+            if not (src / f"{name}.ipynb").exists() and name not in keep:
                 self._zero(student, name)
         graded = sorted(n for n in outcomes if n in known)
-        if not graded:
+        if not graded and not keep:
             raise NoNotebooks(f"{src}: 과제 {a}의 노트북이 없습니다 (no notebook of {a}: {', '.join(known)})")
         view = StudentWrite(gb, a, student)
         for name in graded:
@@ -245,3 +245,13 @@ class GradebookWriter:
         for path in dest.rglob("*"):
             if path.is_file():
                 path.chmod(self.pipeline.permissions)
+
+
+def _clear(dest, kept):
+    """Make ``dest`` an empty folder but for the files named in ``kept`` (nbgrader's --force removes it whole)."""
+    if dest.exists():
+        for entry in dest.iterdir():
+            if entry.name in kept:
+                continue
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    dest.mkdir(parents=True, exist_ok=True)

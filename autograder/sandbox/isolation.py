@@ -11,7 +11,11 @@ import shutil
 import sys
 import warnings
 
+from autograder.errors import SandboxUnavailable
 from autograder.sandbox import wire
+
+BWRAP_MISSING = ("채점 샌드박스를 쓸 수 없습니다: bubblewrap(bwrap)이 설치되어 있지 않습니다 (bwrap not found). "
+                 "해결: sudo apt-get install bubblewrap — 또는 약한 격리를 알고 고르려면 --isolation process")
 
 # One CPU thread per sandbox for numpy/BLAS, so N grading workers do not oversubscribe the cores.
 THREAD_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
@@ -24,7 +28,7 @@ def environment(home):
 
 
 def _hidden_package_dirs():
-    """Directories of deep-learning packages (and the grader) to blank out inside bwrap."""
+    """Real directories of deep-learning packages (and the grader) to blank out inside bwrap."""
     dirs = []
     for name in wire.FORBIDDEN:
         try:
@@ -35,6 +39,28 @@ def _hidden_package_dirs():
             if os.path.isdir(loc):
                 dirs.append(os.path.realpath(loc))
     return dirs
+
+
+def _inside(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def interpreter_binds():
+    """[(real folder, where the sandbox sees it)] for the interpreter, parents first.
+
+    Each prefix (the venv, the Python it was made from) is bound at its real path and, when it is
+    reached through a symbolic link (``/opt/course/venv -> /srv/venvs/...``), also at the path
+    Python knows it by: sys.executable and sys.path point there. So are the folder of the real
+    interpreter binary and the site folder numpy comes from (a .pth file may put it outside the
+    prefixes). (Folders under /usr are in the sandbox already: bwrap_command skips them.)"""
+    binds = set()
+    numpy_site = os.path.dirname(os.path.dirname(importlib.util.find_spec("numpy").origin))
+    for path in (sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable)), numpy_site):
+        real = os.path.realpath(path)
+        binds |= {(real, real), (real, os.path.abspath(path))}
+    covered = {(r, s) for r, s in binds for pr, ps in binds if (pr, ps) != (r, s) and _inside(s, ps)
+               and os.path.join(pr, os.path.relpath(s, ps)) == r}  # shown already by a parent bind
+    return sorted(binds - covered, key=lambda b: (b[1].count(os.sep), b[1]))
 
 
 def bwrap_command(sandbox_dir, scratch_mb, args):
@@ -51,14 +77,16 @@ def bwrap_command(sandbox_dir, scratch_mb, args):
     for etc in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
         if os.path.exists(etc):
             cmd += ["--ro-bind", etc, etc]
-    prefixes = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}
-    for prefix in sorted(prefixes):
-        if not prefix.startswith("/usr"):
-            cmd += ["--ro-bind", prefix, prefix]
-    for hidden in _hidden_package_dirs():
-        if any(hidden.startswith(p + os.sep) for p in prefixes):
-            cmd += ["--tmpfs", hidden,
-                    "--ro-bind", os.path.join(sandbox_dir, "hidden_package.py"), os.path.join(hidden, "__init__.py")]
+    binds = interpreter_binds()
+    for real, seen in binds:
+        if not _inside(seen, "/usr"):
+            cmd += ["--ro-bind", real, seen]
+    blank = os.path.join(sandbox_dir, "hidden_package.py")
+    for hidden in _hidden_package_dirs():  # blanked wherever a bind shows it, the real path and the linked one
+        for real, seen in binds:
+            if _inside(hidden, real) and hidden != real:
+                where = os.path.join(seen, os.path.relpath(hidden, real))
+                cmd += ["--tmpfs", where, "--ro-bind", blank, os.path.join(where, "__init__.py")]
     cmd += ["--ro-bind", sandbox_dir, "/sandbox"]
     for name, value in {**environment("/tmp"), "PYTHONDONTWRITEBYTECODE": "1"}.items():
         cmd += ["--setenv", name, value]
@@ -73,8 +101,7 @@ def resolve_isolation(isolation):
             warnings.warn("bubblewrap가 없어 학생 코드를 약한 격리(별도 프로세스)로 실행합니다")
         return "bwrap" if have else "process"
     if isolation == "bwrap" and not have:
-        raise RuntimeError("bubblewrap (bwrap) is required for grading: apt-get install bubblewrap, "
-                           "or set isolation='process' knowingly")
+        raise SandboxUnavailable(BWRAP_MISSING)
     if isolation not in ("bwrap", "process"):
         raise ValueError(f"unknown isolation {isolation!r}")
     return isolation

@@ -21,6 +21,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from autograder.errors import GraderFault
 from autograder.sandbox.isolation import bwrap_command, environment
 
 HERE = Path(__file__).resolve().parent
@@ -30,7 +31,7 @@ CONTROL_TIMEOUT_S = 5.0  # a fork, or a reset (which waits up to 3 s for killed 
 MAX_IDLE = 4  # idle sandboxes a process keeps per kind
 
 
-class SandboxFailed(RuntimeError):
+class SandboxFailed(GraderFault):
     """The sandbox could not start, fork or reset (not the student's fault: a one-line reason)."""
 
 

@@ -20,6 +20,13 @@ from autograder.settings import GradingSettings
 GRACE_S = 2.0
 
 
+class _Died(StudentError):
+    """The session process ended while answering (a Crash, unless a second try ends the same way)."""
+
+    def __init__(self, message):
+        super().__init__("Crash", message)
+
+
 class SandboxSession:
     """cells: [(grade_id, source)] answer cells in notebook order; settings: a GradingSettings
     (its timeout, notebook_budget, memory_mb, scratch_mb and isolation apply here)."""
@@ -29,6 +36,7 @@ class SandboxSession:
         self.settings = settings
         self.isolation = resolve_isolation(settings.isolation)
         self.cell_errors = {}
+        self._died_once = set()  # cells whose process died once (a second death drops the cell)
         self._sandbox = None
         self._channel = None  # socket to the session process
         self._replies = None
@@ -56,11 +64,11 @@ class SandboxSession:
                 self._sandbox = pool.acquire(self.isolation, self.settings.scratch_mb)
             try:
                 return self._sandbox.fork(self.settings.memory_mb, self.settings.scratch_mb)
-            except pool.SandboxFailed:
+            except pool.SandboxFailed as exc:
                 self._sandbox.close()
                 self._sandbox = None
                 if attempt == 2:
-                    raise
+                    raise pool.SandboxFailed(f"채점 샌드박스를 시작하지 못했습니다 (sandbox could not start: {exc})") from None
 
     def _spawn(self):
         if self._deadline is None:
@@ -76,6 +84,10 @@ class SandboxSession:
                 self._request({"op": "exec", "cell": grade_id, "source": source})
             except StudentError as err:
                 self.cell_errors[grade_id] = err
+                if isinstance(err, _Died) and grade_id not in self._died_once:  # once more, with the cell
+                    self._died_once.add(grade_id)
+                    self._spawn()
+                    return
                 if self._channel is None:  # the cell hung or killed the process: start again without it
                     self.cells = [(g, s) for g, s in self.cells if g != grade_id]
                     failed = self.cell_errors
@@ -113,7 +125,7 @@ class SandboxSession:
             self._channel.sendall(wire.dumps(request).encode())
         except OSError:
             self._kill()
-            raise StudentError("Crash", "학생 코드 실행 프로세스가 종료되었습니다")
+            raise _Died("학생 코드 실행 프로세스가 종료되었습니다")
         wait = limit + GRACE_S
         try:
             line = self._replies.get(timeout=wait)
@@ -122,7 +134,7 @@ class SandboxSession:
             raise self._timeout(limit)
         if line is None:
             self._kill()
-            raise StudentError("Crash", "학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")
+            raise _Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")
         try:
             reply = wire.json.loads(line)
             value = wire.decode(reply["value"]) if reply.get("ok") and "value" in reply else None
@@ -155,7 +167,12 @@ class SandboxSession:
 
     def call(self, fn, *args, **kwargs):
         """Call the student's ``fn`` on these arguments -> decoded value, or raise StudentError."""
-        if self._channel is None:
-            self._spawn()
-        return self._request({"op": "call", "fn": fn, "args": wire.encode(list(args)),
-                              "kwargs": wire.encode(dict(kwargs))})
+        request = {"op": "call", "fn": fn, "args": wire.encode(list(args)), "kwargs": wire.encode(dict(kwargs))}
+        for attempt in (1, 2):
+            if self._channel is None:
+                self._spawn()
+            try:
+                return self._request(request)
+            except _Died:
+                if attempt == 2:
+                    raise

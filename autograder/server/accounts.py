@@ -38,6 +38,14 @@ class RosterRow:
     email: str | None
 
 
+@dataclass(frozen=True)
+class Roster:
+    """The students of a roster file, and the header names of the columns it has but no one reads."""
+
+    rows: list  # [RosterRow] in file order
+    ignored: list = field(default_factory=list)
+
+
 @dataclass
 class ImportResult:
     created: list = field(default_factory=list)  # [(student_id, token)] in roster order
@@ -46,10 +54,10 @@ class ImportResult:
 
 
 def read_roster(path):
-    """The rows of a roster CSV (``student_id,name[,email]`` or ``학번,이름[,이메일]``).
+    """The Roster of a CSV file (``student_id,name[,email]`` or ``학번,이름[,이메일]``).
 
     UTF-8 with or without BOM, or cp949. Header names are trimmed and case-insensitive; other
-    columns are ignored; blank lines are skipped. Raises AccountError for a missing or unreadable
+    columns are not read (``Roster.ignored`` names them); blank lines are skipped. Raises AccountError for a missing or unreadable
     file, a bad header, an empty or malformed id, an empty name, a duplicate id, or no students.
     """
     path = Path(path)
@@ -78,10 +86,12 @@ def parse_roster(text, source="roster"):
     if header is None:
         raise AccountError(f"명단이 비어 있습니다 (roster {source} is empty)")
     names = [cell.strip().lower() for cell in header]
-    columns = {}
+    columns, ignored = {}, []
     for index, name in enumerate(names):
         key = COLUMNS.get(name)
         if key is None:
+            if name:
+                ignored.append(header[index].strip())
             continue
         if key in columns:
             raise AccountError(f"명단 머리글에 같은 열이 두 번 있습니다: {header[index].strip()} "
@@ -120,7 +130,7 @@ def parse_roster(text, source="roster"):
         rows.append(RosterRow(line, student_id, name, email or None))
     if not rows:
         raise AccountError(f"명단에 학생이 없습니다 (roster {source} has a header but no students)")
-    return rows
+    return Roster(rows, ignored)
 
 
 def import_students(session, rows):

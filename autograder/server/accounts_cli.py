@@ -32,7 +32,7 @@ def add_students_parser(sub):
     _add_db_arguments(imp)
     imp.set_defaults(run=import_roster_command)
     tok = commands.add_parser("token", help="issue a new token for one student")
-    tok.add_argument("student_id", metavar="ID")
+    tok.add_argument("student_id", metavar="ID", help="the student's id (학번) as on the roster")
     tok.add_argument("--reset", action="store_true", help="replace the student's token (required: tokens are stored hashed)")
     _add_db_arguments(tok)
     tok.set_defaults(run=student_token_command)
@@ -42,7 +42,7 @@ def add_instructors_parser(sub):
     parser = sub.add_parser("instructors", help="grading server: add an instructor and print their token")
     commands = parser.add_subparsers(dest="instructors_command", required=True)
     add = commands.add_parser("add", help="add an instructor; the token is the last line printed")
-    add.add_argument("name")
+    add.add_argument("name", help="the instructor's name (unique; shown nowhere to students)")
     add.add_argument("--reset", action="store_true", help="the instructor exists: replace their token")
     _add_db_arguments(add)
     add.set_defaults(run=add_instructor_command)
@@ -98,7 +98,10 @@ def import_roster_command(args):
     def work():
         from autograder.server.accounts import import_students, read_roster
 
-        rows = read_roster(args.roster)  # all validation before anything is created
+        roster = read_roster(args.roster)  # all validation before anything is created
+        if roster.ignored:
+            print(f"명단에서 쓰지 않는 열: {', '.join(roster.ignored)} (roster columns not used: "
+                  f"{', '.join(roster.ignored)})", file=sys.stderr)
         out = Path(args.out) if args.out else None
         if out is not None:
             if out.exists():
@@ -110,7 +113,7 @@ def import_roster_command(args):
         temp = None
         try:
             with database.session() as session:
-                result = import_students(session, rows)
+                result = import_students(session, roster.rows)
                 if out is not None and result.created:
                     temp = _write_private(out, result.created)  # before the commit: if it fails, no one is added
             if temp is not None:

@@ -19,8 +19,9 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy import func, select
 
 from autograder.errors import NotGradable
+from autograder.server import clock
 from autograder.server.models import Instructor, Student, Submission, new_submission_id, utcnow
-from autograder.server.recognize import recognize
+from autograder.recognize import recognize
 from autograder.server.storage import store_upload
 from autograder.server.tokens import find_account
 
@@ -28,9 +29,11 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 class ApiError(Exception):
-    def __init__(self, status, korean, english):
-        super().__init__(english)
-        self.status, self.text = status, f"{korean} ({english})"
+    """An error answer: ``korean`` and ``english`` make "한국어 (English)"; english None: ``korean`` says both."""
+
+    def __init__(self, status, korean, english=None):
+        super().__init__(english or korean)
+        self.status, self.text = status, korean if english is None else f"{korean} ({english})"
 
 
 UNAUTHORIZED = ("토큰이 없거나 올바르지 않습니다", "missing or invalid token")
@@ -69,22 +72,35 @@ def _instructor(account=Depends(_account)):
     return account
 
 
-def _view(row):
+DELAYED = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수에는 영향이 없습니다: 곧 다시 채점합니다 (grading is delayed)"
+HELD = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수에는 영향이 없습니다: 강사에게 알렸습니다 (grading is delayed)"
+
+
+def _view(row, zone, instructor=False):
+    """A submission as the API gives it: times in ``zone`` (ISO, and ``*_text`` for people),
+    manual_max_score: the part of max_score a person grades (not in score). A grader fault is never
+    a score: the student reads that grading is delayed (``notice``); an instructor also sees the
+    fault count and the evidence."""
     result = json.loads(row.result_json) if row.result_json else None
-    return {"id": row.id, "student": row.student_id, "assignment": row.assignment, "notebook": row.notebook,
+    waiting = row.status in ("queued", "running") and (row.faults or row.retry_at is not None)
+    notice = HELD if row.status == "held" else DELAYED if waiting else None
+    view = {"id": row.id, "student": row.student_id, "assignment": row.assignment, "notebook": row.notebook,
             "status": row.status, "score": row.score, "max_score": row.max_score,
-            "parts": result["parts"] if result else [], "submitted_at": _time(row.submitted_at),
-            "graded_at": _time(row.graded_at), "device": row.device, "backend": row.backend,
-            "error": row.error if row.status == "error" else None}
-
-
-def _time(value):
-    return value.isoformat(timespec="seconds") if value else None
+            "manual_max_score": result.get("manual_max_score") if result else None,
+            "parts": result["parts"] if result else [], "submitted_at": clock.iso(row.submitted_at, zone),
+            "submitted_at_text": clock.text(row.submitted_at, zone), "graded_at": clock.iso(row.graded_at, zone),
+            "graded_at_text": clock.text(row.graded_at, zone), "device": row.device, "backend": row.backend,
+            "error": row.error if row.status == "error" or (instructor and row.status == "held") else None,
+            "notice": notice}
+    if instructor:
+        view.update(faults=row.faults, fault_log=row.fault_log)
+    return view
 
 
 def create_app(state):
     app = FastAPI(title="9장 채점 서버", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.server = state
+    zone = clock.time_zone(state.settings.time_zone)
 
     @app.exception_handler(ApiError)
     async def api_error(request, exc):
@@ -131,8 +147,8 @@ def create_app(state):
         try:
             notebook, _ = recognize(data, state.pipelines[assignment].assignment)
         except NotGradable as exc:
-            raise ApiError(422, str(exc), "not a notebook of the assignment") from None
-        return _accept(state, account.id, assignment, notebook, data)
+            raise ApiError(422, str(exc)) from None
+        return _accept(state, zone, account.id, assignment, notebook, data)
 
     @app.get("/api/submissions/{sid}")
     def one(sid: str, account=Depends(_account)):
@@ -140,7 +156,7 @@ def create_app(state):
             row = s.get(Submission, sid) if len(sid) <= 64 else None
         if row is None or (isinstance(account, Student) and row.student_id != account.id):
             raise ApiError(404, *NOT_FOUND)
-        return _view(row)
+        return _view(row, zone, isinstance(account, Instructor))
 
     @app.get("/api/submissions")
     def listing(assignment: str = "ch09", student: str | None = None, account=Depends(_account)):
@@ -151,7 +167,7 @@ def create_app(state):
             query = query.where(Submission.student_id == student)
         with state.db.session() as s:
             rows = s.scalars(query.order_by(Submission.submitted_at.desc())).all()
-        return {"submissions": [_view(r) for r in rows]}
+        return {"submissions": [_view(r, zone, isinstance(account, Instructor)) for r in rows]}
 
     @app.post("/api/submissions/{sid}/regrade", status_code=202)
     def regrade(sid: str, account=Depends(_instructor)):
@@ -159,9 +175,20 @@ def create_app(state):
             row = s.get(Submission, sid)
             if row is None:
                 raise ApiError(404, *NOT_FOUND)
-            if row.status in ("graded", "error"):
-                row.status, row.error = "queued", None
+            if row.status in ("graded", "error", "held"):
+                row.status, row.error, row.faults, row.retry_at = "queued", None, 0, None
             return {"id": row.id, "status": row.status}
+
+    @app.get("/api/roster")
+    def roster(assignment: str = "ch09", account=Depends(_instructor)):
+        """The instructor's grid: every student of the roster and every notebook of the assignment."""
+        if assignment not in state.pipelines:
+            raise ApiError(404, f"과제 {assignment[:50]}는 이 서버에서 채점하지 않습니다",
+                           f"assignment {assignment[:50]!r} is not graded here")
+        with state.db.session() as s:
+            students = [{"id": st.id, "name": st.name} for st in s.scalars(select(Student).order_by(Student.id))]
+        return {"assignment": assignment, "notebooks": sorted(state.pipelines[assignment].assignment.notebooks),
+                "students": students}
 
     @app.get("/api/export.csv")
     def export(assignment: str = "ch09", account=Depends(_instructor)):
@@ -179,10 +206,11 @@ def create_app(state):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["student_id", "assignment", "notebook", "latest_score", "best_score", "max_score",
-                         "submissions", "latest_submitted_at"])
+                         "manual_max_score", "submissions", "latest_submitted_at"])
         for (student, notebook), e in sorted(table.items()):
+            manual = json.loads(e["latest"].result_json).get("manual_max_score")
             writer.writerow([student, assignment, notebook, e["latest"].score, e["best"].score, e["latest"].max_score,
-                             e["count"], _time(e["latest"].submitted_at)])
+                             manual, e["count"], clock.text(e["latest"].submitted_at, zone)])
         return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{assignment}-scores.csv"'})
 
@@ -192,15 +220,17 @@ def create_app(state):
             counts = dict(s.execute(select(Submission.status, func.count()).group_by(Submission.status)).all())
         dispatcher = state.dispatcher
         info = dispatcher.info if dispatcher else {}
-        ok = dispatcher is not None and dispatcher.is_alive() and dispatcher.failure is None
-        return {"status": "ok" if ok else "degraded", "device": info.get("device"), "backend": info.get("backend"),
-                "keras": info.get("keras"), "workers": info.get("workers", 0),
-                "queued": counts.get("queued", 0), "running": counts.get("running", 0)}
+        problem = ("채점 디스패처가 없습니다 (no dispatcher)" if dispatcher is None else
+                   f"채점이 멈췄습니다 (grading stopped): {dispatcher.failure}" if not dispatcher.is_alive() or
+                   dispatcher.failure else dispatcher.environment_fault)
+        return {"status": "degraded" if problem else "ok", "problem": problem, "device": info.get("device"),
+                "backend": info.get("backend"), "keras": info.get("keras"), "workers": info.get("workers", 0),
+                "queued": counts.get("queued", 0), "running": counts.get("running", 0), "held": counts.get("held", 0)}
 
     return app
 
 
-def _accept(state, student_id, assignment, notebook, data):
+def _accept(state, zone, student_id, assignment, notebook, data):
     """Store, then commit the row, then answer: acknowledged means on disk and in the database."""
     settings = state.settings
     with state.db.session(immediate=True) as s:
@@ -221,4 +251,5 @@ def _accept(state, student_id, assignment, notebook, data):
         row = Submission(id=sid, student_id=student_id, assignment=assignment, notebook=notebook, path=path,
                          sha256=hashlib.sha256(data).hexdigest(), size=len(data), status="queued")
         s.add(row)
-    return {"id": sid, "status": "queued", "notebook": notebook, "submitted_at": _time(row.submitted_at)}
+    return {"id": sid, "status": "queued", "notebook": notebook, "submitted_at": clock.iso(row.submitted_at, zone),
+            "submitted_at_text": clock.text(row.submitted_at, zone)}

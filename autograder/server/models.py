@@ -16,7 +16,7 @@ from sqlalchemy import (BigInteger, CheckConstraint, DateTime, Float, ForeignKey
                         TypeDecorator)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("queued", "running", "graded", "error")
+STATUSES = ("queued", "running", "graded", "error", "held")
 
 
 def utcnow():
@@ -92,14 +92,18 @@ class Instructor(Base):
 class Submission(Base):
     """One uploaded notebook and, once graded, its result.
 
-    status: "queued" (acknowledged, file on disk) -> "running" -> "graded" | "error".
+    status: "queued" (acknowledged, file on disk) -> "running" -> "graded" | "error" (the
+    submission's own problem: not a readable notebook) | "held" (the grader failed on it
+    ServerSettings.max_faults times: no score, waiting for the instructor; the student reads "delayed").
     path: the stored upload, relative to the storage root (never the uploaded file name).
     result_json: the grading result as the CLI prints it (``parts`` etc.); seed: the graders'
-    seed drawn for this submission (a regrade reuses it); attempts: how many times grading started.
+    seed drawn for this submission (a regrade reuses it); attempts: how many times grading started;
+    faults: grader faults met on it (a fault is never a score: it is queued again, after retry_at);
+    fault_log: one line a fault, the evidence the instructor sees.
     """
 
     __tablename__ = "submissions"
-    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'graded', 'error')", name="status"),)
+    __table_args__ = (CheckConstraint("status IN ('queued', 'running', 'graded', 'error', 'held')", name="status"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_submission_id)
     student_id: Mapped[str] = mapped_column(ForeignKey("students.id"), index=True)
@@ -121,6 +125,9 @@ class Submission(Base):
     backend: Mapped[str | None] = mapped_column(String(50))
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    faults: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fault_log: Mapped[str | None] = mapped_column(Text)
 
     student: Mapped[Student] = relationship(back_populates="submissions")
 

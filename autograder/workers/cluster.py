@@ -57,6 +57,20 @@ def open_cluster(settings):
             cluster.close()
 
 
+def require_sandbox_on_workers(client, settings):
+    """Every worker's sandbox check for GradingSettings ``settings``; ClusterError naming the workers where it
+    fails (the first one's reason: the cause and the fix)."""
+    from autograder.sandbox.check import require_sandbox
+
+    answers = client.run(require_sandbox, settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True,
+                         on_error="return")
+    failed = {worker: answer for worker, answer in answers.items() if isinstance(answer, Exception)}
+    if failed:
+        worker, reason = next(iter(sorted(failed.items())))
+        raise ClusterError(f"워커 {len(failed)}개에서 채점할 수 없습니다 (the sandbox fails on {', '.join(sorted(failed))}): "
+                           f"{reason}")
+
+
 def task_resources(client, device):
     """The resources a grading task asks for: {"GPU": 1} on GPU workers, None for any worker.
 

@@ -8,7 +8,9 @@ Nothing the student's code does can make the task fail: errors in it are part of
 An outcome is a plain dict:
   {"status": "graded", "autograded": text, "result": {...}, "device", "backend", "worker", "seconds", "rss_mb"}
   {"status": "unreadable", "reason": one line}           (the file is not a readable notebook)
-  {"status": "error", "reason": one line, ...}           (a fault of the grader, not of the student)
+  {"status": "error", "reason": one line, "scope", ...}  (a fault of the grader, not of the student:
+      no score; scope "environment" when this worker's sandbox no longer runs at all, else
+      "submission": the sandbox works, the fault came while grading this notebook)
 """
 import os
 import resource
@@ -16,8 +18,8 @@ import socket
 import time
 from pathlib import Path
 
-from autograder.errors import NotGradable
-from autograder.gradebook.pipeline import autograde_notebook
+from autograder.errors import GraderFault, NotGradable, SandboxUnavailable
+from autograder.gradebook.pipeline import autograde_notebook, grading_settings
 from autograder.workers.worker import device_info
 
 
@@ -29,8 +31,9 @@ def grade_task(raw, student, notebook, pipeline, settings=None):
         text, result = autograde_notebook(raw, student, notebook, pipeline, settings)
     except NotGradable as exc:
         return {"status": "unreadable", "reason": str(exc), **where}
-    except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never hidden or fatal
-        return {"status": "error", "reason": f"채점기 오류 (grader error) {type(exc).__name__}: {exc}"[:500], **where}
+    except Exception as exc:  # noqa: BLE001 - a grader fault is reported, never hidden, fatal or a score
+        reason = str(exc) if isinstance(exc, GraderFault) else f"채점기 오류 (grader error) {type(exc).__name__}: {exc}"
+        return {"status": "error", "reason": reason[:500], "scope": _fault_scope(exc, pipeline), **where}
     return {"status": "graded", "autograded": text, "result": result,
             "seconds": round(time.perf_counter() - started, 4), "rss_mb": _peak_rss_mb(), **where}
 
@@ -47,6 +50,20 @@ def feedback_task(course_root, assignment, student):
     from autograder.gradebook.feedback import generate_feedback
 
     return generate_feedback(NbgraderCourse(Path(course_root)), assignment, [student])
+
+
+def _fault_scope(exc, pipeline):
+    """"environment" when the sandbox does not run on this worker any more (checked again), else "submission"."""
+    if isinstance(exc, SandboxUnavailable):
+        return "environment"
+    from autograder.sandbox.check import require_sandbox
+
+    settings = grading_settings(pipeline.config)
+    try:
+        require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, recheck=True, warm=True)
+    except SandboxUnavailable:
+        return "environment"
+    return "submission"
 
 
 def _peak_rss_mb():

@@ -38,7 +38,8 @@ class ParametricItem:
         return f"{value:,}" if isinstance(value, int) else str(value)
 
     def choice(self, value, why, tag="key"):
-        """The Choice showing ``value`` (formatted), with its reason ``why`` and its ``tag``."""
+        """The Choice showing ``value`` (formatted), with its reason ``why`` and its ``tag`` (the
+        item analysis names it in Korean from ``quizzes.option_names``)."""
         text = self.format(value)
         return Choice({"ko": text, "en": text}, why, value, tag)
 

@@ -120,3 +120,28 @@ def test_definitions_keep_imports_defs_and_constants_only():
     assert len(code.splitlines()) <= len(source.splitlines())
     assert code.splitlines()[7] == "def f(x):"  # line numbers still match the cell
     exec(compile(code, "<cell>", "exec"), {})
+
+
+
+def _cut_between_words(shown, whole):
+    assert shown.endswith("…") and len(shown) <= 80, shown
+    head = shown[:-1].rstrip()
+    assert whole.startswith(head), shown
+    assert not (head[-1].isalnum() and whole[len(head)].isalnum()), f"cut inside a word: {shown!r}"
+
+
+def test_the_graded_cells_quoted_line_is_cut_between_words():
+    from autograder.answer_cells import GradedCell, GradingPlan
+
+    line = ("def pad_sequences(sequences, maxlen=None, padding='pre', truncating='pre', value=0, "
+            "dtype='int32', extra_argument_with_a_long_name=None):")
+    plan = GradingPlan((), {"pad_sequences": GradedCell(3, "c3", f"# 내 답\n{line}\n    pass\n", True, True)})
+    (note,) = plan.notes("pad_sequences")
+    _cut_between_words(note.split("(`", 1)[1].split("`)", 1)[0], line)
+
+
+def test_a_cases_long_value_is_cut_between_numbers():
+    from autograder.cases import _short
+
+    value = [10_000 + i for i in range(40)]
+    _cut_between_words(_short(value), repr(value))

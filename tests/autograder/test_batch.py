@@ -167,7 +167,7 @@ def test_the_class_is_what_the_fixture_says(by_nbgrader):
     assert scores["kim_full"] != scores["park_padding"] != scores["lee_untouched"]
 
 
-def test_summary_counts_the_class_mistakes(by_batch):
+def test_summary_counts_the_class_mistakes(by_batch, by_nbgrader):
     root, proc = by_batch
     summary = json.loads((root / "autograde-reports" / ASSIGNMENT / "summary.json").read_text())
     mistakes = {(m["function"], m["mistake"]): m["students"] for m in summary["mistakes"]}
@@ -182,6 +182,13 @@ def test_summary_counts_the_class_mistakes(by_batch):
     with open(root / "autograde-reports" / ASSIGNMENT / "mistakes.csv", encoding="utf-8") as f:
         rows = {(r["function"], r["mistake"]): int(r["students"]) for r in csv.DictReader(f)}
     assert rows == mistakes
+    # the points nbgrader leaves for hand grading are said beside each total
+    waiting = {nb: sum(m for score, m in parts.values() if score is None)
+               for nb, parts in gradebook_scores(by_nbgrader)["kim_full"].items()}
+    with open(root / "autograde-reports" / ASSIGNMENT / "scores.csv", encoding="utf-8") as f:
+        said = {r["notebook"]: float(r["manual_max_score"]) for r in csv.DictReader(f) if r["student"] == "kim_full"}
+    assert said == waiting and any(waiting.values())
+    assert f"(수동 {max(waiting.values()):g}점 대기)" in proc.stdout
 
 
 def test_rerun_skips_the_unchanged_and_regrades_a_changed_submission(by_batch):
@@ -214,7 +221,7 @@ def test_unreadable_notebook_costs_only_itself(by_batch, tmp_path_factory):
     with open(root / "autograde-reports" / ASSIGNMENT / "failures.csv", encoding="utf-8") as f:
         failures = list(csv.DictReader(f))
     assert [(r["student"], r["notebook"]) for r in failures] == [("yoon_broken", "02_parameter_counts")]
-    assert "not a readable notebook" in failures[0]["reason"]
+    assert "not a notebook" in failures[0]["reason"] and failures[0]["kind"] == "submission"
     assert "yoon_broken / 02_parameter_counts" in proc.stdout
     assert broken.exists() and not (root / "autograded" / "yoon_broken" / ASSIGNMENT / broken.name).exists()
 

@@ -70,8 +70,7 @@ def _under_pytest(functions, answers):
 
 def _by_suite(functions, answers):
     reports = run_graders(functions, answers, SEED)
-    return {f: [_kind(r.failure or r.error or (RuntimeError() if r.internal else None)) for r in reports[f].cases]
-            for f in functions}
+    return {f: [_kind(r.failure or r.error) for r in reports[f].cases] for f in functions}
 
 
 def _answer_sets(solutions):

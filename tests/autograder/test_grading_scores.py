@@ -23,6 +23,9 @@ def test_manual_parts_are_listed_with_null_score(solution_results):
     manual = [p for r in solution_results.values() for p in r["parts"] if p["function"] is None]
     assert {p["grade_id"] for p in manual} >= {"written_padding_side", "written_embedding_memory"}
     assert all(p["score"] is None and p["max_score"] > 0 for p in manual)
+    for result in solution_results.values():  # their points are said apart from the score
+        waiting = sum(p["max_score"] for p in result["parts"] if p["function"] is None)
+        assert result["manual_max_score"] == waiting and result["score"] + waiting == result["max_score"]
 
 
 def test_untouched_release_scores_zero_everywhere(assignment, grade):

@@ -76,6 +76,15 @@ def test_bad_roster_and_bank(tmp_path, capsys):
     assert "no such bank file" in capsys.readouterr().err
 
 
+def test_a_rosters_unused_columns_are_named_in_one_line(tmp_path, capsys):
+    roster = tmp_path / "r.csv"
+    roster.write_text("student_id,반,name,email\n1,A,가,a@x.kr\n2,B,나,b@x.kr\n", encoding="utf-8")
+    assert main(["build", "--section", "9-1", "--roster", str(roster), "--out", str(tmp_path / "out"),
+                 "--format", "md", "--bank", str(FIXTURE_BANK)]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if "반, email" in line]
+    assert lines == ["명단에서 쓰지 않는 열: 반, email (roster columns not used: 반, email)"]
+
+
 def test_python_dash_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "quizzes", "--help"], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0

@@ -16,8 +16,11 @@ function el(tag, text, attrs = {}) {  // text is always text: feedback can never
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   return node;
 }
-function score(s) { return s.score === null || s.score === undefined ? "" : `${s.score} / ${s.max_score}`; }
-const STATUS = { queued: "대기 중", running: "채점 중", graded: "채점 완료", error: "오류" };
+function score(s) {  // "20 / 24 (수동 4점 대기)": the points a person still grades are said, never hidden in the total
+  if (s.score === null || s.score === undefined) return "";
+  return `${s.score} / ${s.max_score}` + (s.manual_max_score ? ` (수동 ${s.manual_max_score}점 대기)` : "");
+}
+const STATUS = { queued: "대기 중", running: "채점 중", graded: "채점 완료", error: "오류", held: "채점 지연" };
 function setupToken(onSaved) {
   const input = document.getElementById("token");
   input.value = token();

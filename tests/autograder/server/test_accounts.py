@@ -140,12 +140,14 @@ def test_korean_cp949_roster_with_bom_free_korean_headers(tmp_path, capsys):
     assert students(default_url(tmp_path)) == {"2024001": ("김철수", "kim@example.kr"), "2024002": ("이영희", None)}
 
 
-def test_utf8_bom_roster_with_extra_columns(tmp_path, capsys):
+def test_utf8_bom_roster_with_extra_columns_says_which_it_ignores(tmp_path, capsys):
     roster = tmp_path / "roster.csv"
-    roster.write_bytes("\ufeffStudent_ID ,반, Name\n2024001,1,김철수\n".encode("utf-8"))
+    roster.write_bytes("\ufeffStudent_ID ,반, Name,phone\n2024001,1,김철수,010\n".encode("utf-8"))
     code, out, err = cli(capsys, "students", "import", roster, "--course", tmp_path)
     assert code == 0, err
     assert students(default_url(tmp_path)) == {"2024001": ("김철수", None)}
+    ignored = [line for line in err.splitlines() if "반, phone" in line]
+    assert len(ignored) == 1 and "(roster columns not used: 반, phone)" in ignored[0], err
 
 
 BAD_ROSTERS = {

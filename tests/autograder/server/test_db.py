@@ -28,7 +28,7 @@ def test_upgrade_creates_the_schema_of_the_models(db_url):
         assert db.current_revision() is None
         db.upgrade()
         db.upgrade()  # again on every start: nothing to do, no error
-        assert db.current_revision() == "0001"
+        assert db.current_revision() == "0002"
         inspector = inspect(db.engine)
         assert set(inspector.get_table_names()) == TABLES
         columns = {c["name"] for c in inspector.get_columns("submissions")}

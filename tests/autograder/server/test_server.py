@@ -5,12 +5,14 @@ Scores are checked against grade_notebook with the seed the server stored for th
 (what `python -m autograder grade --seed S --expected-values public` prints).
 """
 import json
+import re
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -243,30 +245,71 @@ def test_load_fifty_submissions_from_ten_students(server, assignment, solutions)
     assert time.monotonic() - started < 300
 
 
-def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
+@contextmanager
+def _browser_page():
+    """A page of Debian's chromium, headless (Playwright driving the system browser)."""
     playwright = pytest.importorskip("playwright.sync_api")
     chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
     assert chromium, "Debian's chromium is not installed (scripts/setup.sh installs it)"
-    path = tmp_path / "제출.ipynb"
-    path.write_bytes(_notebook("02_parameter_counts", solutions))
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
-            page = browser.new_page()
-            page.goto(server["base"] + "/")
-            page.fill("#token", server["tokens"]["s07"])
-            page.click("#save-token")
-            page.set_input_files("#file", str(path))
-            page.click("#submit")
-            page.wait_for_function("document.getElementById('result-status').textContent === '채점 완료'",
-                                   timeout=GRADE_TIMEOUT_S * 1000)
-            assert page.text_content("#result-score") == "12 / 12"
-            assert "simple_rnn_params" in page.text_content("#parts")
-            assert "02_parameter_counts" in page.text_content("#history")
-            page.screenshot(path=str(tmp_path / "student-page.png"), full_page=True)
+            yield browser.new_page()
         finally:
             browser.close()
+
+
+LOCAL_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d KST$")
+
+
+def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
+    path = tmp_path / "제출.ipynb"
+    path.write_bytes(_notebook("02_parameter_counts", solutions))
+    written = tmp_path / "01.ipynb"
+    written.write_bytes(_notebook("01_padding_encoding", solutions))
+    done = "document.getElementById('result-status').textContent === '채점 완료'"
+    with _browser_page() as page:
+        page.goto(server["base"] + "/")
+        page.fill("#token", server["tokens"]["s07"])
+        page.click("#save-token")
+        page.set_input_files("#file", str(path))
+        page.click("#submit")
+        page.wait_for_function(done, timeout=GRADE_TIMEOUT_S * 1000)
+        assert page.text_content("#result-score") == "12 / 12"
+        assert "simple_rnn_params" in page.text_content("#parts")
+        page.wait_for_function("document.getElementById('message').textContent.includes('채점 완료')", timeout=10_000)
+        assert "기다리는" not in page.text_content("#message")
+        page.wait_for_function("document.getElementById('history').textContent.includes('02_parameter_counts')",
+                               timeout=10_000)
+        when = page.text_content("#history tr td")
+        assert LOCAL_TIME.match(when), when
+        page.screenshot(path=str(tmp_path / "student-page.png"), full_page=True)
+        # a notebook with a written answer: its points wait for the instructor, and the total says so
+        page.set_input_files("#file", str(written))
+        page.click("#submit")
+        page.wait_for_function(f"document.getElementById('result-notebook').textContent === '01_padding_encoding' "
+                               f"&& {done}", timeout=GRADE_TIMEOUT_S * 1000)
+        assert page.text_content("#result-score") == "20 / 24 (수동 4점 대기)"
     assert (tmp_path / "student-page.png").stat().st_size > 0
+
+
+def test_instructor_page_shows_the_roster_with_names_and_every_notebook(server, tmp_path):
+    listing = httpx.get(f"{server['base']}/api/submissions?assignment=ch09",
+                        headers={"Authorization": f"Bearer {server['instructor']}"}).json()["submissions"]
+    handed_in = {(s["student"], s["notebook"]) for s in listing}
+    with _browser_page() as page:
+        page.goto(server["base"] + "/instructor")
+        page.fill("#token", server["instructor"])
+        page.click("#save-token")
+        page.wait_for_function("document.querySelectorAll('#grid tr').length > 1", timeout=30_000)
+        rows = page.eval_on_selector_all("#grid tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+        page.screenshot(path=str(tmp_path / "instructor-page.png"), full_page=True)
+    notebooks = sorted(p.stem for p in RELEASE.glob("*.ipynb"))
+    assert rows[0] == ["학번", "이름", *notebooks]
+    assert [r[:2] for r in rows[1:]] == [[s, f"학생{s}"] for s in STUDENTS]  # the roster, submitted or not
+    for student, name, *cells in rows[1:]:
+        for notebook, cell in zip(notebooks, cells):
+            assert (cell == "미제출") == ((student, notebook) not in handed_in), (student, notebook, cell)
 
 
 def test_kill_9_while_grading_loses_nothing_and_grades_once(course, tmp_path, assignment, solutions):
@@ -315,3 +358,35 @@ def test_the_server_runs_on_postgresql(course, postgres_url, assignment, solutio
         sid = _submit(base, tokens["s08"], data).json()["id"]
         body = _wait_graded(base, tokens["s08"], [sid])[sid]
     assert body["status"] == "graded" and body["score"] == body["max_score"] == 12.0
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_stopping_the_server_requeues_what_was_grading_in_one_line(course, tmp_path, solutions, stop):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) or SIGTERM: what is queued stays
+    queued, what was grading is queued again, one line, exit 0; the next start grades everything once."""
+    import os
+    import signal
+
+    db = f"sqlite:///{tmp_path / 'stop.sqlite'}"
+    tokens, _ = _accounts(course, db)
+    data = _notebook("02_parameter_counts", {**solutions, "dense_params": SLOW})
+    with serving(course, db) as (base, proc, log):
+        ids = {_submit(base, tokens[s], data).json()["id"]: s for s in STUDENTS[:3]}
+        deadline = time.monotonic() + GRADE_TIMEOUT_S
+        while "running" not in [httpx.get(f"{base}/api/submissions/{sid}", headers={"Authorization": f"Bearer {tokens[s]}"})
+                                .json()["status"] for sid, s in ids.items()]:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        os.killpg(proc.pid, getattr(signal, stop))
+        assert proc.wait(timeout=120) == 0
+        said = log.read_text(encoding="utf-8")
+    assert "Traceback" not in said and "Error" not in said, said[-3000:]
+    assert said.strip().splitlines()[-1].startswith("채점 서버를 멈췄습니다")
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        states = dict(conn.execute(text("SELECT id, status FROM submissions")).all())
+    engine.dispose()
+    assert set(states) == set(ids) and "running" not in states.values() and "queued" in states.values()
+    with serving(course, db) as (base, _, _):
+        for sid, student in ids.items():
+            assert _wait_graded(base, tokens[student], [sid])[sid]["score"] == 12.0
