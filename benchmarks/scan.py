@@ -15,7 +15,8 @@ written) in this process with OpenCV on one thread; cpu_s is this process's CPU 
 Targets: box accuracy >= 99.9% (copier) and >= 99% (phone); 0 wrong student ids or variant codes;
 0 wrong answers outside the review list; <= 2% of clean copier sheets sent to review; <= 0.5 s a
 sheet on one core. Prints a table and writes benchmarks/results/scan.json.
-Run `python benchmarks/scan.py` from the repository root (about 5 minutes for the defaults).
+Run `python benchmarks/scan.py` from the repository root (about 5 minutes for the defaults);
+SCAN_BENCH_VERBOSE=1 prints each round's review list and every answer read wrong outside it.
 """
 import argparse
 import csv
