@@ -20,6 +20,7 @@ from nbgrader.preprocessors import (
 )
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 
+from autograder.gradebook.student_markup import SanitizeStudentMarkup
 from autograder.nbgrader_preprocessor import SandboxedAutograde
 
 c = get_config()  # noqa: F821  (provided by nbgrader when it loads this file)
@@ -47,9 +48,10 @@ c.Autograde.autograde_preprocessors = [
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
+    SanitizeStudentMarkup,  # what the student wrote never runs in formgrader or feedback
 ]
 if os.environ.get("AUTOGRADER_TIMEOUT"):  # the other settings: c.SandboxedAutograde.memory_mb, .isolation, .seed
     c.SandboxedAutograde.timeout = float(os.environ["AUTOGRADER_TIMEOUT"])
 
 # Feedback: students see the graders' messages, never the hidden tests' source.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, SanitizeStudentMarkup, CSSHTMLHeaderPreprocessor]

@@ -7,25 +7,28 @@ run by the hidden-test cell of a source notebook). Both return plain data decode
 """
 import copy
 
-from autograder.errors import StudentError
+from autograder.errors import SandboxLimit, StudentError
 from autograder.sandbox import wire
 
 
 class SandboxAnswers:
-    """Calls into a SandboxSession; after a time-out, the function's remaining cases are skipped."""
+    """Calls into a SandboxSession; after a time-out or a sandbox limit, the function's remaining
+    cases are skipped."""
 
     def __init__(self, session):
         self.session = session
-        self.timed_out = set()
+        self.stopped = {}  # function -> why its remaining cases are skipped
 
     def __call__(self, function, *args, **kwargs):
-        if function in self.timed_out:
-            raise StudentError("Skipped", "앞선 사례에서 제한 시간을 넘어 이 사례는 실행하지 않았습니다.")
+        if function in self.stopped:
+            raise StudentError("Skipped", f"앞선 사례에서 {self.stopped[function]} 이 사례는 실행하지 않았습니다.")
         try:
             return self.session.call(function, *args, **kwargs)
         except StudentError as err:
             if err.kind == "Timeout":
-                self.timed_out.add(function)
+                self.stopped[function] = "제한 시간을 넘어"
+            elif isinstance(err, SandboxLimit):
+                self.stopped[function] = "샌드박스 한도를 넘어"
             raise
 
 

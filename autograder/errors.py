@@ -35,3 +35,8 @@ class StudentError(Exception):
     def __init__(self, kind, message="", where=(), forbidden=False):
         super().__init__(f"{kind}: {message}")
         self.kind, self.message, self.where, self.forbidden = kind, message, list(where), forbidden
+
+
+class SandboxLimit(StudentError):
+    """The sandbox ended all of the student's processes at a limit they passed together (memory,
+    processes): the function's remaining cases are skipped, as after a time-out."""

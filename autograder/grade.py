@@ -20,13 +20,15 @@ MANUAL_FEEDBACK = "수동 채점 문항입니다: 강사가 읽고 채점합니�
 def grade_notebook(nb, assignment, name, settings=GradingSettings()):
     """Grade one notebook ``nb`` (a NotebookNode) of ``assignment`` as notebook ``name``.
 
-    Returns {"notebook", "status": "graded", "isolation", "score", "max_score", "manual_max_score",
-    "parts": [{"function", "grade_id", "score", "max_score", "feedback", "mistakes"}]}; ``mistakes``
-    lists the known-mistake keys the part's failed cases matched (sorted, once each); manual parts
-    have function None, score None and no mistakes: their points are in max_score and in
-    manual_max_score (waiting for the instructor), never in score; isolation: how the student's
-    code ran ("bwrap", or "process" when that weaker isolation was chosen). Raises GraderFault
-    when the grader itself failed (no score: see ``not_graded``), never a lower score.
+    Returns {"notebook", "status": "graded", "isolation", "memory_cap", "score", "max_score",
+    "manual_max_score", "parts": [{"function", "grade_id", "score", "max_score", "feedback", "mistakes"}]};
+    ``mistakes`` lists the known-mistake keys the part's failed cases matched (sorted, once each);
+    manual parts have function None, score None and no mistakes: their points are in max_score and
+    in manual_max_score (waiting for the instructor), never in score; isolation: how the student's
+    code ran ("bwrap", or "process" when that weaker isolation was chosen); memory_cap: what held
+    its processes together under ``memory_mb`` ("cgroup" or "watchdog"; None when no student code
+    ran). Raises GraderFault when the grader itself failed (no score: see ``not_graded``), never a
+    lower score.
     """
     try:
         return _grade(nb, assignment, name, settings)
@@ -49,7 +51,7 @@ def _grade(nb, assignment, name, settings):
     with SandboxSession(plan.cells, settings) as session:
         reports = run_graders(spec.functions, SandboxAnswers(session), settings.seed) if spec.functions else {}
         cell_errors = session.cell_errors
-        isolation = session.isolation
+        isolation, memory_cap = session.isolation, session.memory_cap
     parts = []
     for part in spec.parts:
         if part.function is None:
@@ -57,18 +59,19 @@ def _grade(nb, assignment, name, settings):
                           "max_score": part.points, "feedback": MANUAL_FEEDBACK, "mistakes": []})
             continue
         report = reports[part.function]
-        used_keras = part.function in forbidden or any(r.error is not None and r.error.forbidden for r in report.cases)
+        used_keras = part.function in forbidden or any(r.error is not None and r.error.forbidden
+                                                       for r in report.cases + report.examples)
         total = sum(r.case.weight for r in report.cases)
         earned = sum(r.case.weight for r in report.cases if r.passed)
         score = 0.0 if used_keras or not total else round(part.points * earned / total, 2)
         cell_error = cell_errors.get(plan.label(part.function))
-        notes = plan.notes(part.function, [r.error for r in report.cases] + [cell_error])
+        notes = plan.notes(part.function, [r.error for r in report.cases + report.examples] + [cell_error])
         text = part_feedback(report, score, part.points, settings.timeout, cell_error, used_keras, notes,
                              settings.expected_values)
         mistakes = sorted({r.mistake for r in report.cases if r.mistake})
         parts.append({"function": part.function, "grade_id": part.grade_id, "score": score,
                       "max_score": part.points, "feedback": text, "mistakes": mistakes})
     auto = [p for p in parts if p["score"] is not None]
-    return {"notebook": spec.name, "status": "graded", "isolation": isolation,
+    return {"notebook": spec.name, "status": "graded", "isolation": isolation, "memory_cap": memory_cap,
             "score": round(sum(p["score"] for p in auto), 2), "max_score": sum(p["max_score"] for p in parts),
             "manual_max_score": sum(p["max_score"] for p in parts if p["score"] is None), "parts": parts}

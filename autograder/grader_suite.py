@@ -4,12 +4,20 @@
 ``answers`` (a callable ``answers(function, *args, **kwargs)``) as what the graders call, and
 returns a FunctionReport per function: the case results and the module's ``HINTS``.
 
+How a score is made (the same code gets the same score, on every upload and for every student):
+a function's score comes from its SCORING cases only: the grader's ``cases(rng)`` drawn from one
+fixed stream (``cases.SCORING``), the same for every run, whatever the seed; the fixed examples
+among them are shown in full in the feedback, the random ones never (neither arguments nor
+expected values), so they cannot be looked up and handed in. The ``seed`` draws EXAMPLES: fresh
+random cases (a new seed per upload on the server) run only for a function that failed a scoring
+case, shown in the feedback with their calls to say what is wrong, never counted in the score.
+
 The grader modules are pytest test modules (``grade(case, answers)``, parametrized over
 ``cases(rng)``; pytest collects them through graders/pytest.ini, and the test suite runs them
 under pytest against the instructor's solution). Grading a notebook does what pytest would do
 with them, once per process instead of once per notebook: import each module and build its cases
-for a seed once (a GraderModule, kept per process), then call ``grade`` per case and sort what it
-raises. pytest's own session (config, plugins, collection, reports) cost ~0.3 s a notebook and
+for a stream once (a GraderModule, kept per process), then call ``grade`` per case and sort what
+it raises. pytest's own session (config, plugins, collection, reports) cost ~0.3 s a notebook and
 told the grader nothing it uses.
 """
 import importlib
@@ -18,11 +26,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.cases import case_rng, same_case
+from autograder.cases import SCORING, case_rng, same_case
 from autograder.checks import CaseFailed
 from autograder.errors import GraderFault, StudentError
 
-MAX_COLLECTED = 512  # (function, seed) pairs a process keeps collected: a batch uses one seed, the server one per attempt
+MAX_COLLECTED = 512  # (function, stream) pairs a process keeps collected: the scoring stream, and the examples' seeds
 
 
 @dataclass
@@ -49,11 +57,18 @@ class CaseResult:
 
 @dataclass
 class FunctionReport:
-    """All cases of one function's grader; ``hints``: {error kind: Korean hint} from its module."""
+    """One function's grading: ``cases``, the scoring cases' results (what the score is made of);
+    ``examples``, results of the seed's fresh random cases (only when a scoring case failed: they
+    show what is wrong, never count); ``hints``: {error kind: Korean hint} from its module."""
 
     function: str
     hints: dict
     cases: list = field(default_factory=list)
+    examples: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return all(r.passed for r in self.cases)
 
 
 def _frozen(value):
@@ -70,7 +85,8 @@ def _frozen(value):
 
 @dataclass(frozen=True)
 class GraderModule:
-    """One grader module with its cases for a seed; public[i]: case i is the same for every seed."""
+    """One grader module with its cases drawn from one stream (SCORING, or a seed); public[i]: case i
+    is the same in every stream (a fixed example)."""
 
     function: str
     module: object
@@ -78,21 +94,24 @@ class GraderModule:
     public: tuple
 
     @classmethod
-    def collect(cls, function, seed):
+    def collect(cls, function, stream):
         module = importlib.import_module(f"autograder.graders.{function}")
-        cases = module.cases(case_rng(function, seed))
-        others = module.cases(case_rng(function, seed + 1))
+        cases = module.cases(case_rng(function, stream))
+        others = module.cases(case_rng(function, f"{stream}/other"))
         for case in cases:
             _frozen((case.args, case.kwargs))
         return cls(function, module, tuple(cases), tuple(same_case(c, o) for c, o in zip(cases, others)))
 
-    def run(self, answers):
-        report = FunctionReport(self.function, getattr(self.module, "HINTS", {}))
+    def run(self, answers, random_only=False):
+        """[CaseResult] of every case (random_only: of the random ones, the fixed examples left out)."""
+        results = []
         for case, public in zip(self.cases, self.public):
+            if random_only and public:
+                continue
             result = _outcome(self.function, case, lambda: self.module.grade(case, answers))
             result.public = public
-            report.cases.append(result)
-        return report
+            results.append(result)
+        return results
 
 
 def _outcome(function, case, grade):
@@ -115,11 +134,11 @@ def _outcome(function, case, grade):
 _COLLECTED = OrderedDict()  # (function, seed) -> GraderModule, least recently used dropped first
 
 
-def grader_module(function, seed):
-    """The collected grader of ``function`` for ``seed`` (built once per process and seed)."""
-    key = (function, seed)
+def grader_module(function, stream):
+    """The collected grader of ``function`` for ``stream`` (built once per process and stream)."""
+    key = (function, stream)
     if key not in _COLLECTED:
-        _COLLECTED[key] = GraderModule.collect(function, seed)
+        _COLLECTED[key] = GraderModule.collect(function, stream)
         if len(_COLLECTED) > MAX_COLLECTED:
             _COLLECTED.popitem(last=False)
     _COLLECTED.move_to_end(key)
@@ -127,8 +146,15 @@ def grader_module(function, seed):
 
 
 def run_graders(functions, answers, seed=0):
-    """{function: FunctionReport} for every case of every function's grader module, in order."""
+    """{function: FunctionReport}: every scoring case of each function's grader module, in order; and,
+    for a function that failed one, the random examples ``seed`` draws."""
     from reference import configure_backend  # Keras: imported by the first grading, not by whoever loads the course config
 
     configure_backend()
-    return {f: grader_module(f, seed).run(answers) for f in functions}
+    reports = {}
+    for function in functions:
+        module = grader_module(function, SCORING)
+        report = reports[function] = FunctionReport(function, getattr(module.module, "HINTS", {}), module.run(answers))
+        if not report.passed:
+            report.examples = grader_module(function, seed).run(answers, random_only=True)
+    return reports

@@ -19,8 +19,10 @@ class GradingSettings:
     """What bounds and seeds the grading of one notebook.
 
     timeout: seconds per answer cell and per function call; notebook_budget: seconds of
-    student code per notebook (past it the remaining cases score 0); memory_mb: the sandbox's
-    address-space cap (MiB); scratch_mb: the size of each writable place in the sandbox (MiB;
+    student code per notebook (past it the remaining cases score 0); memory_mb: the memory all
+    the sandbox's processes hold together (MiB; resident, capped by a cgroup v2 or the sandbox's
+    watchdog, see sandbox/pool.py) and each process's address space; max_processes: processes
+    the student's code may run at once; scratch_mb: the size of each writable place in the sandbox (MiB;
     a write past it fails with OSError in the student's code); isolation: "bwrap" (bubblewrap, the default), "process" (a plain
     child process, weaker) or "auto" (bwrap when installed); seed: picks the graders' random
     cases (same seed, same cases); expected_values: "all" (feedback shows every failed case's
@@ -30,7 +32,9 @@ class GradingSettings:
 
     timeout: float = _setting(10.0, "seconds allowed per answer cell and per function call")
     notebook_budget: float = _setting(60.0, "seconds of student code allowed per notebook, all cells and calls together")
-    memory_mb: int = _setting(2048, "address-space limit of the student sandbox (MiB)")
+    memory_mb: int = _setting(2048, "memory of the student sandbox, all its processes together (MiB; also each "
+                                    "process's address space)")
+    max_processes: int = _setting(16, "processes the student's code may run at once in the sandbox")
     scratch_mb: int = _setting(64, "writable scratch space in the sandbox (/tmp, /dev/shm; MiB each)")
     isolation: str = _setting("bwrap", "how student code is isolated", ("bwrap", "process", "auto"))
     seed: int = _setting(0, "seed of the graders' random cases")
@@ -65,12 +69,14 @@ class ClusterSettings:
     workers: processes of the embedded Dask LocalCluster (one thread each); scheduler: the
     address of a running Dask scheduler (``tcp://HOST:PORT``) instead of a LocalCluster;
     device: "cpu", "gpu" (only workers that declare a GPU resource) or "auto" (a GPU where a
-    worker declares one, else the CPU).
+    worker declares one, else the CPU); dashboard: HOST:PORT of the LocalCluster's dashboard
+    (port 0: a free one). Everything else the LocalCluster opens listens on loopback only.
     """
 
     workers: int = max(1, os.cpu_count() or 1)
     scheduler: str | None = None
     device: str = "auto"
+    dashboard: str = "127.0.0.1:0"
 
 
 def add_cluster_arguments(parser):
@@ -81,10 +87,13 @@ def add_cluster_arguments(parser):
     parser.add_argument("--scheduler", default=None, help="address of a running Dask scheduler, tcp://HOST:PORT")
     parser.add_argument("--device", choices=DEVICES, default=default.device,
                         help="where reference models run (default: auto)")
+    parser.add_argument("--dashboard", default=default.dashboard, metavar="HOST:PORT",
+                        help=f"where the local Dask cluster's dashboard listens (default: {default.dashboard}, "
+                             "a free loopback port; printed at start)")
 
 
 def cluster_from_args(args):
-    return ClusterSettings(args.workers, args.scheduler, args.device)
+    return ClusterSettings(args.workers, args.scheduler, args.device, args.dashboard)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,15 @@ import pytest
 from autograder.assignment import Assignment
 from autograder.grade import grade_notebook
 from autograder.settings import SOURCE_ROOT, GradingSettings
-from helpers import ASSIGNMENT, RELEASE
+from helpers import ASSIGNMENT, MARKUP_NOTEBOOK, RELEASE
 from samples.course import make_course, nbgrader
+from samples.markup import hostile_markup_copy
 from samples.submissions import SAMPLE_STUDENTS, solution_answers, student_copy, write_submissions
 
 # A correct answer that also writes to stderr and raises warnings (the fairness check).
 NOISE = ("import sys, warnings\nwarnings.warn('학생 코드의 경고', DeprecationWarning)\n"
          "print('stderr noise', file=sys.stderr)\n")
-TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"]}
+TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"], "markup_hostile": ["solution"]}
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +37,8 @@ def grade(assignment):
 
 @pytest.fixture(scope="session")
 def test_students():
-    """The students of the ``course`` fixture: the demo's samples plus one correct but noisy student."""
+    """The students of the ``course`` fixture: the demo's samples, one correct but noisy student, and
+    one whose markup would run script (samples.markup) in ``MARKUP_NOTEBOOK``."""
     return TEST_STUDENTS
 
 
@@ -52,6 +54,8 @@ def course(tmp_path_factory, solutions):
             if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
                 cell.source = NOISE + cell.source
         nbformat.write(nb, path)
+    hostile = root / "submitted" / "markup_hostile" / ASSIGNMENT / f"{MARKUP_NOTEBOOK}.ipynb"
+    nbformat.write(hostile_markup_copy(nbformat.read(hostile, as_version=4)), hostile)
     nbgrader(root, "autograde", ASSIGNMENT, "--create", "--force")
     nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
     return root

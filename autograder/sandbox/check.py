@@ -169,10 +169,13 @@ def _round_trip(isolation, memory_mb, scratch_mb):
         with SandboxSession([("check", "def check(x):\n    return x + 1\n")], settings) as session:
             answer = session.call("check", 41)
             failed = session.cell_errors.get("check")
+            cap = session.memory_cap
     except Exception as exc:  # noqa: BLE001 - whatever stops it, said in one line
         raise SandboxUnavailable(f"{PREFIX}샌드박스 세션이 실패했습니다 (a sandbox session failed: "
                                  f"{type(exc).__name__}: {str(exc)[:200]}) — {WEAKER}") from None
     if failed is not None or answer != 42:
         raise SandboxUnavailable(f"{PREFIX}샌드박스가 답을 돌려주지 않았습니다 (the probe answered {answer!r}, "
                                  f"{failed}) — {WEAKER}")
-    return f"{isolation} 세션 왕복 {1000 * (time.perf_counter() - started):.0f} ms"
+    how = "cgroup v2" if cap == "cgroup" else "샌드박스 감시 프로세스 (watchdog: cgroup v2를 쓸 수 없음)"
+    return (f"{isolation} 세션 왕복 {1000 * (time.perf_counter() - started):.0f} ms, "
+            f"메모리 {memory_mb} MiB 한도는 모든 프로세스 합계: {how}")

@@ -11,18 +11,30 @@ The server makes itself non-dumpable: under bubblewrap without capabilities a se
 can neither trace it nor read its memory, environment or file descriptors. A session that kills
 it only ends this sandbox; the grader starts another.
 
+The server is also the session's watchdog: every WATCH_S while a session runs it counts the
+processes the session started and sums their resident private memory (``/proc/PID/statm``,
+resident minus shared pages: readable even for a process that made itself non-dumpable). Past
+the session's ``max_processes``, or past its ``memory_mb`` when the grader asked for the
+watchdog (``watch_memory``: no cgroup caps this sandbox), it kills every process of the session
+at once and remembers why; the grader asks with "status". So the sandbox's processes together,
+not each of them, stay under the cap.
+
 Usage: python fork_server.py CONTROL_FD MODE SCRATCH_DIR [SCRATCH_DIR ...]
   CONTROL_FD  an AF_UNIX SOCK_SEQPACKET socket to the grader; MODE "pidns": this server runs in
   its own pid namespace (bubblewrap), a reset kills every other process in it; "group": a plain
-  process, a reset kills each session's process group (a process that leaves its group escapes).
+  process (a child subreaper: orphans of a session stay its descendants), a reset kills its
+  descendants and each session's process group.
 Control messages, JSON, one per packet (grader -> server -> grader):
-  {"op": "fork", "memory_mb": m, "scratch_mb": s} with one fd (the session's socket) -> {"ok": true, "pid": p}
+  {"op": "fork", "memory_mb": m, "scratch_mb": s, "max_processes": n, "watch_memory": bool}
+      with one fd (the session's socket) -> {"ok": true, "pid": p}
+  {"op": "status"} -> {"ok": true, "ended": null | {"limit": "memory" | "processes", "value": v}}
   {"op": "reset"} -> {"ok": true} | {"ok": false, "error": why}
 The server sends {"ok": true, "ready": pid} once at start.
 """
 import ctypes
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -35,11 +47,18 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner  # noqa: E402
 
 PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
 SETTLE_S = 3.0  # how long a reset waits for killed processes to disappear
+WATCH_S = 0.02  # the watchdog's period while a session runs
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _prctl(option, value):
+    ctypes.CDLL(None, use_errno=True).prctl(option, int(value), 0, 0, 0)
 
 
 def _set_dumpable(flag):
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, int(flag), 0, 0, 0)
+    _prctl(PR_SET_DUMPABLE, flag)
 
 
 def _mount_points(folder):
@@ -85,23 +104,88 @@ def _other_processes():
     return [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, me)]
 
 
+def _descendants(pid):
+    """Pids of ``pid``'s descendants (its threads' children, recursively)."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as f:
+                    kids = [int(k) for k in f.read().split()]
+            except OSError:
+                continue
+            found += kids
+            todo += kids
+    return found
+
+
+def _private_resident(pid):
+    """Resident memory of ``pid`` not shared with other processes or files (bytes; 0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            fields = f.read().split()
+    except OSError:
+        return 0
+    return max(0, int(fields[1]) - int(fields[2])) * PAGE
+
+
 class ForkServer:
     def __init__(self, control, mode, scratch):
         self.control, self.mode, self.scratch = control, mode, scratch
         self.keep = frozenset().union(*(_mount_points(folder) for folder in scratch))
         self.children = set()
+        self.limits = None  # (memory bytes or None, processes) of the running session
+        self.ended = None  # why the watchdog ended the last session
 
     def serve(self):
         self._send({"ok": True, "ready": os.getpid()})
         while True:
+            if self.limits and not select.select([self.control], [], [], WATCH_S)[0]:
+                self._watch()
+                continue
             message, fds, _, _ = socket.recv_fds(self.control, 4096, 1)
             if not message:
                 return
             request = json.loads(message)
             if request["op"] == "fork":
                 self._send(self._fork(request, fds[0]))
+            elif request["op"] == "status":
+                self._send({"ok": True, "ended": self.ended})
             elif request["op"] == "reset":
+                self.limits = None
                 self._send(self._reset())
+
+    def _session_processes(self):
+        return _other_processes() if self.mode == "pidns" else _descendants(os.getpid())
+
+    def _watch(self):
+        """End the session when its processes together pass its limits."""
+        memory, processes = self.limits
+        pids = self._session_processes()
+        if len(pids) > processes:
+            self._end({"limit": "processes", "value": len(pids)}, pids)
+        elif memory is not None:
+            used = sum(_private_resident(pid) for pid in pids)
+            if used > memory:
+                self._end({"limit": "memory", "value": -(-used // 2**20)}, pids)
+
+    def _end(self, why, pids):
+        self.ended, self.limits = why, None
+        self._kill(pids)
+
+    def _kill(self, pids):
+        if self.mode == "pidns":
+            pids = [-1]  # every process in this namespace but its init and this server
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def _send(self, reply):
         self.control.send(json.dumps(reply).encode())
@@ -121,15 +205,13 @@ class ForkServer:
                 os._exit(0)
         os.close(fd)
         self.children.add(pid)
+        memory = request["memory_mb"] * 2**20 if request.get("watch_memory", True) else None
+        self.limits, self.ended = (memory, request.get("max_processes", 64)), None
         return {"ok": True, "pid": pid}
 
     def _reset(self):
         try:
-            if self.mode == "pidns" and _other_processes():
-                try:
-                    os.kill(-1, signal.SIGKILL)  # every process in this namespace but its init and this server
-                except ProcessLookupError:
-                    pass
+            self._kill(self._session_processes())
             for pid in self.children:
                 try:
                     os.killpg(pid, signal.SIGKILL)
@@ -138,7 +220,7 @@ class ForkServer:
             deadline = time.monotonic() + SETTLE_S
             while True:
                 self._reap()
-                if not self.children and (self.mode != "pidns" or not _other_processes()):
+                if not self.children and not self._session_processes():
                     break
                 if time.monotonic() > deadline:
                     raise OSError("processes of the last session did not end")
@@ -163,6 +245,7 @@ class ForkServer:
 
 def main():
     _set_dumpable(False)
+    _prctl(PR_SET_CHILD_SUBREAPER, 1)  # a session's orphans stay this server's descendants ("group" mode)
     control = socket.socket(fileno=int(sys.argv[1]))
     for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)

@@ -8,6 +8,11 @@ student's code can kill it), answers late or cannot reset is closed and never re
 ``acquire`` starts a new one. So the sandbox start (~110 ms of CPU: Python, numpy) is paid once
 per worker process instead of once per notebook, and each notebook still starts from a clean
 process and an empty scratch space.
+
+A session's memory cap holds for all of the sandbox's processes together: a cgroup v2 of the
+sandbox (sandbox/cgroup.py) where this machine gives one, else the fork server's watchdog.
+``Sandbox.memory_cap`` says which ("cgroup" | "watchdog"); ``Sandbox.ended()`` says which
+limit, if any, ended the last session.
 """
 import atexit
 import json
@@ -22,6 +27,7 @@ import threading
 from pathlib import Path
 
 from autograder.errors import GraderFault
+from autograder.sandbox import cgroup
 from autograder.sandbox.isolation import bwrap_command, environment
 
 HERE = Path(__file__).resolve().parent
@@ -47,6 +53,7 @@ class Sandbox:
         self._control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._proc = None
         self._pending = 0  # replies (of resets) not read yet
+        self._group = cgroup.sandbox_group()
         fd = str(theirs.fileno())
         if isolation == "bwrap":
             cmd = bwrap_command(self._dir.name, scratch_mb, ["fork_server.py", fd, "pidns", "/tmp", "/dev/shm"])
@@ -57,9 +64,9 @@ class Sandbox:
             cmd = [sys.executable, "-I", os.path.join(self._dir.name, "fork_server.py"), fd, "group", scratch]
             cwd, home = scratch, scratch
         try:
-            self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, cwd=cwd, env=environment(home),
-                                          pass_fds=(theirs.fileno(),), start_new_session=True)
+            self._proc = subprocess.Popen(self._group.wrap(cmd) if self._group else cmd, stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd,
+                                          env=environment(home), pass_fds=(theirs.fileno(),), start_new_session=True)
         finally:
             theirs.close()
         try:
@@ -67,14 +74,25 @@ class Sandbox:
         except SandboxFailed:
             self.close()
             raise
+        if self._group and not self._group.holds(self._proc.pid):  # not allowed to move there after all
+            self._group.remove()
+            self._group = None
+        self.memory_cap = "cgroup" if self._group else "watchdog"
 
-    def fork(self, memory_mb, scratch_mb):
-        """A socket to a fresh session process (memory_mb: its address-space cap; scratch_mb: the
-        largest file it may write)."""
+    def fork(self, memory_mb, scratch_mb, max_processes):
+        """A socket to a fresh session process. memory_mb: the memory of all its processes together
+        (and each one's address space); scratch_mb: the largest file it may write; max_processes:
+        how many processes it may run at once."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self._settle()
-            request = {"op": "fork", "memory_mb": memory_mb, "scratch_mb": scratch_mb}
+            if self._group:
+                try:
+                    self._group.limit(memory_mb, max_processes)
+                except OSError as exc:
+                    raise SandboxFailed(f"sandbox cgroup limits could not be set ({exc})") from None
+            request = {"op": "fork", "memory_mb": memory_mb, "scratch_mb": scratch_mb,
+                       "max_processes": max_processes, "watch_memory": self._group is None}
             try:
                 socket.send_fds(self._control, [json.dumps(request).encode()], [theirs.fileno()])
             except OSError as exc:
@@ -86,6 +104,17 @@ class Sandbox:
         finally:
             theirs.close()
         return ours
+
+    def ended(self):
+        """Which limit ended the last session: {"limit": "memory" | "processes", "value": ...} or None."""
+        if self._group and self._group.oom_killed():
+            return {"limit": "memory", "value": None}
+        self._settle()
+        try:
+            self._control.send(b'{"op": "status"}')
+        except OSError as exc:
+            raise SandboxFailed(f"sandbox fork server is gone ({exc})") from None
+        return self._reply(CONTROL_TIMEOUT_S).get("ended")
 
     def reset(self):
         """Kill every process of the last session and empty the scratch space (answered later)."""
@@ -121,6 +150,8 @@ class Sandbox:
             except ProcessLookupError:
                 pass
             self._proc.wait()
+        if self._group:
+            self._group.remove()
         self._control.close()
         self._dir.cleanup()
 

@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 
-from autograder.errors import StudentError
+from autograder.errors import SandboxLimit, StudentError
 from autograder.sandbox import pool, wire
 from autograder.sandbox.isolation import resolve_isolation
 from autograder.settings import GradingSettings
@@ -41,6 +41,7 @@ class SandboxSession:
         self._channel = None  # socket to the session process
         self._replies = None
         self._deadline = None  # monotonic time when the notebook's budget runs out (set at the first spawn)
+        self.memory_cap = None  # how the sandbox's memory was capped: "cgroup" | "watchdog" (after the first spawn)
 
     def __enter__(self):
         return self
@@ -63,7 +64,10 @@ class SandboxSession:
             if self._sandbox is None:
                 self._sandbox = pool.acquire(self.isolation, self.settings.scratch_mb)
             try:
-                return self._sandbox.fork(self.settings.memory_mb, self.settings.scratch_mb)
+                channel = self._sandbox.fork(self.settings.memory_mb, self.settings.scratch_mb,
+                                             self.settings.max_processes)
+                self.memory_cap = self._sandbox.memory_cap
+                return channel
             except pool.SandboxFailed as exc:
                 self._sandbox.close()
                 self._sandbox = None
@@ -124,8 +128,7 @@ class SandboxSession:
         try:
             self._channel.sendall(wire.dumps(request).encode())
         except OSError:
-            self._kill()
-            raise _Died("학생 코드 실행 프로세스가 종료되었습니다")
+            self._end_with(_Died("학생 코드 실행 프로세스가 종료되었습니다"))
         wait = limit + GRACE_S
         try:
             line = self._replies.get(timeout=wait)
@@ -133,14 +136,12 @@ class SandboxSession:
             self._kill()
             raise self._timeout(limit)
         if line is None:
-            self._kill()
-            raise _Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit, 메모리 초과 등)")
+            self._end_with(_Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit 등)"))
         try:
             reply = wire.json.loads(line)
             value = wire.decode(reply["value"]) if reply.get("ok") and "value" in reply else None
         except (ValueError, KeyError, TypeError):
-            self._kill()
-            raise StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다")
+            self._end_with(StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다"))
         if not reply.get("ok"):
             err = reply.get("error") or {}
             kind, message = str(err.get("type", "Error")), str(err.get("message", ""))
@@ -149,6 +150,23 @@ class SandboxSession:
                 raise self._timeout(limit, where)
             raise StudentError(kind, message + self._limit_note(kind, message), where, bool(err.get("forbidden")))
         return value
+
+    def _end_with(self, error):
+        """The session process is gone: raise the limit that ended it (the sandbox's watchdog or cgroup
+        says which), else ``error``; the session is killed and the sandbox reset either way."""
+        try:
+            ended = self._sandbox.ended()
+        except pool.SandboxFailed:
+            ended = None
+        self._kill()
+        if ended and ended["limit"] == "memory":
+            held = f" (함께 {ended['value']} MiB)" if ended.get("value") else ""
+            raise SandboxLimit("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
+                                              f"넘어{held} 학생 코드의 프로세스를 모두 종료했습니다")
+        if ended and ended["limit"] == "processes":
+            raise SandboxLimit("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
+                                                   f"{self.settings.max_processes}개를 넘었습니다: 모두 종료했습니다")
+        raise error
 
     def _timeout(self, limit, where=()):
         """The error for a request cut at ``limit`` seconds: the per-call limit, or the notebook's budget."""

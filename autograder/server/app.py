@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,8 @@ from sqlalchemy import func, select
 
 from autograder.errors import NotGradable
 from autograder.server import clock
+from autograder.server.body import DRAIN_AT_MOST, UnreadBodyDrained
+from autograder.server.logins import FailedLogins
 from autograder.server.models import Instructor, Student, Submission, new_submission_id, utcnow
 from autograder.recognize import recognize
 from autograder.server.storage import store_upload
@@ -29,11 +32,13 @@ PAGES = Path(__file__).resolve().parent / "pages"
 
 
 class ApiError(Exception):
-    """An error answer: ``korean`` and ``english`` make "한국어 (English)"; english None: ``korean`` says both."""
+    """An error answer: ``korean`` and ``english`` make "한국어 (English)"; english None: ``korean`` says both.
+    headers: extra response headers (Retry-After)."""
 
-    def __init__(self, status, korean, english=None):
+    def __init__(self, status, korean, english=None, headers=None):
         super().__init__(english or korean)
         self.status, self.text = status, korean if english is None else f"{korean} ({english})"
+        self.headers = headers
 
 
 UNAUTHORIZED = ("토큰이 없거나 올바르지 않습니다", "missing or invalid token")
@@ -59,9 +64,15 @@ def _account(request: Request):
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, *UNAUTHORIZED)
+    logins, address = request.app.state.logins, request.client.host if request.client else "?"
+    wait = logins.lockout(address)
+    if wait:  # the token is not even looked at: a locked-out address learns nothing
+        raise ApiError(429, f"토큰이 여러 번 틀렸습니다. {math.ceil(wait)}초 뒤에 다시 시도하세요",
+                       "too many failed logins from this address", {"Retry-After": str(math.ceil(wait))})
     with request.app.state.server.db.session() as s:
         account = find_account(s, token.strip())
     if account is None:
+        logins.failed(address)
         raise ApiError(401, *UNAUTHORIZED)
     return account
 
@@ -99,12 +110,13 @@ def _view(row, zone, instructor=False):
 
 def create_app(state):
     app = FastAPI(title="9장 채점 서버", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.server = state
+    app.state.server, app.state.logins = state, FailedLogins()
+    app.add_middleware(UnreadBodyDrained, limit=max(DRAIN_AT_MOST, 4 * _upload_limit(state.settings)))
     zone = clock.time_zone(state.settings.time_zone)
 
     @app.exception_handler(ApiError)
     async def api_error(request, exc):
-        return JSONResponse({"error": exc.text}, status_code=exc.status)
+        return JSONResponse({"error": exc.text}, status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def server_error(request, exc):  # logged by uvicorn; the client gets JSON, never a traceback
@@ -126,7 +138,7 @@ def create_app(state):
     async def submit(request: Request, account=Depends(_account)):
         if not isinstance(account, Student):
             raise ApiError(403, "학생 토큰으로 제출하세요", "submit with a student token")
-        limit = int(state.settings.max_upload_mb * 2**20)
+        limit = _upload_limit(state.settings)
         declared = request.headers.get("content-length", "")
         if not declared.isdigit():  # the body's size must be known before it is read (no chunked uploads)
             raise ApiError(411, "Content-Length 헤더가 필요합니다", "Content-Length required")
@@ -225,9 +237,15 @@ def create_app(state):
                    dispatcher.failure else dispatcher.environment_fault)
         return {"status": "degraded" if problem else "ok", "problem": problem, "device": info.get("device"),
                 "backend": info.get("backend"), "keras": info.get("keras"), "workers": info.get("workers", 0),
-                "queued": counts.get("queued", 0), "running": counts.get("running", 0), "held": counts.get("held", 0)}
+                "queued": counts.get("queued", 0), "running": counts.get("running", 0), "held": counts.get("held", 0),
+                "max_upload_mb": state.settings.max_upload_mb}
 
     return app
+
+
+def _upload_limit(settings):
+    """The largest notebook accepted, in bytes."""
+    return int(settings.max_upload_mb * 2**20)
 
 
 def _accept(state, zone, student_id, assignment, notebook, data):

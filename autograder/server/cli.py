@@ -55,6 +55,8 @@ def _time_zone(name):
 
 
 def main(args):
+    import logging
+
     import uvicorn
 
     from autograder.errors import SandboxUnavailable
@@ -67,6 +69,7 @@ def main(args):
     from autograder.server.models import Submission
     from sqlalchemy import func, select
 
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # failed logins, dispatcher faults
     try:
         course = NbgraderCourse(args.course)
         pipelines = {a: NotebookPipeline.for_assignment(course, a) for a in (args.assignment or ["ch09"])}

@@ -4,10 +4,14 @@ A LocalCluster has ``workers`` processes of one thread each, TensorFlow's pools 
 sandbox itself is one more process per notebook, with one BLAS thread). With ``--scheduler`` the
 work goes to workers started elsewhere with ``dask worker tcp://HOST:PORT`` on machines that have
 this project installed; a GPU machine's worker declares ``--resources GPU=1``. Every worker gets
-the GradingWorker plugin (Keras imported once per worker).
+the GradingWorker plugin (Keras imported once per worker). A LocalCluster's scheduler, nanny and
+workers listen on loopback only; its dashboard where ``settings.dashboard`` says (loopback by default),
+and its address is printed on stderr.
 """
 import logging
 import os
+import socket
+import sys
 from contextlib import contextmanager
 
 from distributed import Client, LocalCluster
@@ -15,6 +19,7 @@ from distributed import Client, LocalCluster
 from autograder.workers.worker import ONE_FRAMEWORK_THREAD, GradingWorker
 
 GPU = "GPU"
+LOOPBACK = "127.0.0.1"
 
 
 class ClusterError(Exception):
@@ -42,10 +47,17 @@ def open_cluster(settings):
             if settings.device == "gpu" and not machine_has_gpu():
                 raise ClusterError("--device gpu: 이 컴퓨터에 GPU가 없습니다 (no GPU on this machine)")
             env = {} if gpu else {"CUDA_VISIBLE_DEVICES": ""}
-            cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True,
-                                   resources={GPU: 1} if gpu else None, dashboard_address=":0",
-                                   silence_logs=logging.CRITICAL, env={**env, **ONE_FRAMEWORK_THREAD,
-                                                                          "TF_FORCE_GPU_ALLOW_GROWTH": "true"})
+            _check_can_listen(settings.dashboard)
+            try:
+                cluster = LocalCluster(n_workers=settings.workers, threads_per_worker=1, processes=True, host=LOOPBACK,
+                                       resources={GPU: 1} if gpu else None, dashboard_address=settings.dashboard,
+                                       silence_logs=logging.CRITICAL, env={**env, **ONE_FRAMEWORK_THREAD,
+                                                                              "TF_FORCE_GPU_ALLOW_GROWTH": "true"})
+            except (OSError, ValueError, RuntimeError) as exc:  # RuntimeError: "Cluster failed to start"
+                raise ClusterError(f"로컬 Dask 클러스터를 열 수 없습니다 (cannot start the local cluster: {exc})") from None
+            everywhere = settings.dashboard.rpartition(":")[0].strip("[]") in ("", "0.0.0.0", "::")
+            where = " (모든 네트워크 인터페이스 / on every interface)" if everywhere else ""
+            print(f"Dask 대시보드 (dashboard): {cluster.dashboard_link}{where}", file=sys.stderr, flush=True)
             client = Client(cluster)
         try:
             client.register_plugin(GradingWorker())
@@ -55,6 +67,18 @@ def open_cluster(settings):
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _check_can_listen(address):
+    """ClusterError unless HOST:PORT is an address this machine can listen on (port 0: any free port)."""
+    host, _, port = address.rpartition(":")
+    host = host.strip("[]")
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, int(port)))
+    except (OSError, ValueError, OverflowError) as exc:
+        raise ClusterError(f"--dashboard {address}: 그 주소에서 들을 수 없습니다 (cannot listen there, HOST:PORT: {exc})") from None
 
 
 def require_sandbox_on_workers(client, settings):

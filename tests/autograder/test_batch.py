@@ -20,7 +20,7 @@ from datetime import datetime
 import pytest
 from nbgrader.api import Gradebook
 
-from helpers import ASSIGNMENT
+from helpers import ASSIGNMENT, framework_notices
 from samples.course import gradebook_scores, make_course, nbgrader
 from samples.services import free_port, kill_group
 from samples.submissions import SAMPLE_STUDENTS, write_submissions
@@ -189,6 +189,21 @@ def test_summary_counts_the_class_mistakes(by_batch, by_nbgrader):
         said = {r["notebook"]: float(r["manual_max_score"]) for r in csv.DictReader(f) if r["student"] == "kim_full"}
     assert said == waiting and any(waiting.values())
     assert f"(수동 {max(waiting.values()):g}점 대기)" in proc.stdout
+
+
+def test_the_output_is_the_commands_own(by_batch):
+    """The workers import Keras: none of TensorFlow's notices reaches the terminal; the local
+    cluster's dashboard is said, on loopback."""
+    _, proc = by_batch
+    assert framework_notices(proc.stdout + proc.stderr) == []
+    assert "Dask 대시보드 (dashboard): http://127.0.0.1:" in proc.stderr
+
+
+def test_a_dashboard_address_it_cannot_listen_on_is_one_clear_line(pristine, tmp_path_factory):
+    root = _copy(pristine, tmp_path_factory, "dashboard")
+    proc = _batch(root, "--workers", "1", "--dashboard", "192.0.2.1:0")  # TEST-NET: not this machine's
+    assert proc.returncode == 2 and "--dashboard 192.0.2.1:0: 그 주소에서 들을 수 없습니다" in proc.stderr, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and not (root / "autograded").exists()
 
 
 def test_rerun_skips_the_unchanged_and_regrades_a_changed_submission(by_batch):

@@ -1,12 +1,16 @@
-"""Feedback that cannot be replayed: with expected_values="public" and a new seed per submission,
-a lookup table built from one submission's feedback does not reach full marks on the next.
+"""Feedback that cannot be replayed: a lookup table built from one submission's feedback does not
+reach full marks on the next.
 
-The attack (measured on the CLI before this change: gru_params 0/3, then 3/3): copy every
-"기대값" the feedback shows into a table keyed by the call, and hand in the table.
+The attack (measured on the CLI before the scoring cases were kept apart: gru_params 0/3, then 3/3):
+copy every "기대값" the feedback shows into a table keyed by the call, and hand in the table. Scores
+now come from scoring cases whose calls and expected values the feedback never shows, so the table
+fails even with every example's expected value shown and the same seed; with "public" feedback and a
+new seed per upload it does not even cover the next upload's examples.
 """
 import ast
 import re
 
+from autograder.feedback import EXAMPLES_NOTE
 from helpers import part, notebook_of
 
 FUNCTION = "gru_params"
@@ -38,8 +42,9 @@ def _lookup_answer(table):
             "    return TABLE[key] if key in TABLE else first_answer(n_features, units, reset_after)\n")
 
 
-def test_a_table_from_revealed_feedback_replays_under_a_fixed_seed(assignment, solutions, grade):
-    """The attack works when every expected value is shown and the cases never change (the control)."""
+def test_a_table_from_fully_revealed_feedback_does_not_replay_even_under_the_same_seed(assignment, solutions, grade):
+    """Every example's expected value shown and the same seed: the table covers those examples (they
+    pass), yet the score stays where it was, made of cases the feedback never showed."""
     notebook = notebook_of(assignment, FUNCTION)
     first = part(grade({**solutions, FUNCTION: WRONG}, notebook, seed=5, expected_values="all"), FUNCTION)
     assert first["score"] < first["max_score"]
@@ -47,7 +52,9 @@ def test_a_table_from_revealed_feedback_replays_under_a_fixed_seed(assignment, s
     assert table
     again = part(grade({**solutions, FUNCTION: _lookup_answer(table)}, notebook, seed=5, expected_values="all"),
                  FUNCTION)
-    assert again["score"] == again["max_score"], again["feedback"]
+    assert again["score"] < again["max_score"], again["feedback"]
+    assert EXAMPLES_NOTE in again["feedback"]
+    assert "✘" not in again["feedback"].split(EXAMPLES_NOTE)[1]  # the table answers every example it saw
 
 
 def test_public_feedback_and_a_new_seed_defeat_the_table(assignment, solutions, grade):

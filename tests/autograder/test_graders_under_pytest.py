@@ -10,14 +10,14 @@ from collections import defaultdict
 import pytest
 
 from autograder.answers import LocalAnswers
-from autograder.cases import case_rng
+from autograder.cases import SCORING, case_rng
 from autograder.checks import CaseFailed
 from autograder.errors import StudentError
 from autograder.grader_suite import run_graders
 from autograder.graders import GRADERS_DIR, grader_path
 from samples.wrong_answers import WRONG_ANSWERS
 
-SEED = 3
+SEED = 3  # draws the examples; the scores (what is compared) come from the SCORING stream
 
 
 def _functions(solutions, sources):
@@ -49,7 +49,7 @@ class _Plugin:
 
     def pytest_generate_tests(self, metafunc):
         module = metafunc.module
-        metafunc.parametrize("case", module.cases(case_rng(module.FUNCTION, SEED)))
+        metafunc.parametrize("case", module.cases(case_rng(module.FUNCTION, SCORING)))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -1,4 +1,5 @@
 """Solutions score full marks, the untouched release scores 0, each known mistake is named."""
+import time
 from collections import defaultdict
 
 import pytest
@@ -78,3 +79,19 @@ def test_feedback_shows_input_expected_and_got(mistake_results):
     assert "호출: pad_sequences(" in text and "기대값" in text and "제출값" in text
     float_text = mistake_results["cell_sigmoid"]["feedback"]
     assert "최대 상대 오차" in float_text
+
+
+def test_processes_that_pass_the_memory_cap_together_cost_only_their_part(grade, solutions):
+    """dense_params forks three processes of 120 MiB under a 256 MiB cap: that part scores 0 with the
+    limit named in Korean, its remaining cases are skipped (not re-run into the cap each time), the
+    other parts keep full marks."""
+    hog = ("import os, time\nimport numpy as np\n\ndef dense_params(n_inputs, units):\n    for _ in range(3):\n"
+           "        if os.fork() == 0:\n            block = np.ones(120 * 2**20 // 8)\n            time.sleep(2)\n"
+           "            os._exit(0)\n    time.sleep(1)\n    return n_inputs * units + units\n")
+    started = time.monotonic()
+    result = grade({**solutions, "dense_params": hog}, "02_parameter_counts", memory_mb=256)
+    dense = part(result, "dense_params")
+    assert dense["score"] == 0 and "한도 256 MiB" in dense["feedback"] and "샌드박스 한도를 넘어" in dense["feedback"]
+    assert all(p["score"] == p["max_score"] for p in result["parts"] if p["function"] not in (None, "dense_params"))
+    assert result["memory_cap"] in ("cgroup", "watchdog")
+    assert time.monotonic() - started < 30

@@ -1,12 +1,16 @@
 """The real nbgrader CLI: autograde agrees with the JSON path, feedback hides hidden tests, stderr is harmless."""
 import json
 
+import lxml.html
 import nbformat
+import pytest
+from nbconvert import HTMLExporter
 from nbgrader.utils import determine_grade
 
 from autograder.grade import grade_notebook
-from helpers import ASSIGNMENT, RELEASE, run_cli
+from helpers import ASSIGNMENT, MARKUP_NOTEBOOK, RELEASE, chromium_path, run_cli
 from samples.course import gradebook_scores, release_differences
+from samples.markup import ON_CLICK
 
 
 def test_generated_release_matches_the_committed_one(course):
@@ -60,3 +64,66 @@ def test_feedback_shows_messages_not_hidden_tests(course, test_students):
         assert "HIDDEN TESTS" not in html and "autograder" not in html and "check(" not in html, page
     park = (course / "feedback" / "park_padding" / ASSIGNMENT / "01_padding_encoding.html").read_text()
     assert "패딩을 반대쪽에 넣었습니다" in park
+
+
+def _scripts_run_in_chromium(browser, page_path):
+    """The alerts a page raises when chromium opens it and then follows every link a student
+    could have written (no network: the page's CDN scripts fail fast)."""
+    page = browser.new_page()
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(page_path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)
+    page.evaluate("""names => document.querySelectorAll('a').forEach(a => {
+        if (names.includes(a.textContent) || a.textContent.startsWith('javascript:')) a.click(); })""",
+                  list(ON_CLICK))
+    page.wait_for_timeout(300)
+    text = page.inner_text("body")
+    page.close()
+    return alerts, text
+
+
+def _rendered_markdown(page_path):
+    """The rendered markdown cells of an nbconvert HTML page, as HTML strings."""
+    tree = lxml.html.parse(str(page_path))
+    return [lxml.html.tostring(div, encoding="unicode")
+            for div in tree.xpath("//div[contains(@class, 'text_cell_render')]")]
+
+
+def test_student_markup_never_runs_where_feedback_or_the_autograded_copy_is_read(course, tmp_path):
+    """markup_hostile's notebook carries script in its written answer, an edited course cell, added
+    markdown and raw cells and an HTML output (samples.markup): none of it runs when chromium
+    opens the feedback or the autograded copy as nbconvert renders it (what formgrader shows a TA),
+    nor when its links are followed; the attacks are still there to read, as text."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    feedback = course / "feedback" / "markup_hostile" / ASSIGNMENT / f"{MARKUP_NOTEBOOK}.html"
+    ta_view = tmp_path / "autograded.html"
+    autograded = course / "autograded" / "markup_hostile" / ASSIGNMENT / f"{MARKUP_NOTEBOOK}.ipynb"
+    ta_view.write_text(HTMLExporter().from_filename(str(autograded))[0], encoding="utf-8")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        try:
+            for page_path in (feedback, ta_view):
+                alerts, text = _scripts_run_in_chromium(browser, page_path)
+                assert alerts == [], (page_path.name, alerts)
+                assert "<script>alert('script')</script>" in text and "onerror=\"alert('img')\"" not in text
+        finally:
+            browser.close()
+
+
+def test_the_course_cells_render_as_before_beside_student_markup(course):
+    """Only what markup_hostile wrote differs from an honest student's feedback: the written answer
+    and the course cell it edited; every other rendered cell and every grader message is the same."""
+    pages = {s: course / "feedback" / s / ASSIGNMENT / f"{MARKUP_NOTEBOOK}.html" for s in ("kim_full", "markup_hostile")}
+    honest, hostile = (_rendered_markdown(pages[s]) for s in ("kim_full", "markup_hostile"))
+    assert len(honest) >= 10 and len([b for b in honest if b not in hostile]) == 2
+    release = nbformat.read(RELEASE / f"{MARKUP_NOTEBOOK}.ipynb", as_version=4)
+    autograded = {s: nbformat.read(course / "autograded" / s / ASSIGNMENT / f"{MARKUP_NOTEBOOK}.ipynb", as_version=4)
+                  for s in pages}
+    tests = {s: [(c.source, c.outputs) for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+                 and c.cell_type == "code"] for s, nb in autograded.items()}
+    assert tests["kim_full"] and tests["kim_full"] == tests["markup_hostile"]
+    kept = [c.source for c in autograded["markup_hostile"].cells]
+    plain = [c.source for c in release.cells if c.cell_type == "markdown" and not c.metadata.get("nbgrader")]
+    assert len(plain) > 5 and all(source in kept for source in plain[1:])  # the first is the one the student edited

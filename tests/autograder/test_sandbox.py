@@ -219,3 +219,131 @@ def test_a_fork_server_killed_or_stopped_by_a_student_is_replaced(signal_name):
         assert session.call("g", 1) == 2
         assert session._sandbox is not attacked
     assert time.monotonic() - started < 5 + 30  # the reset's wait, a fresh start
+
+
+# A submission that holds memory in several processes, each under the cap, together over it.
+HOG = """import os, time
+import numpy as np
+
+def hog(children, mb):
+    pids = []
+    for _ in range(children):
+        pid = os.fork()
+        if pid == 0:
+            block = np.ones(mb * 2**20 // 8)
+            time.sleep(2)
+            os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return children
+
+def ok():
+    return 1
+"""
+CAP_MB = 256
+SLACK_MB = 96  # what the watchdog may let through in one period (20 ms) at numpy's allocation speed
+
+
+class _Sampler:
+    """Samples, every 10 ms while the block runs, the private resident memory of this process's
+    descendants (the sandboxes) and the host's MemAvailable; keeps the extremes (MiB)."""
+
+    def __enter__(self):
+        import threading
+
+        self.start_sandboxes, self.start_available = self._sandboxes(), self._available()
+        self.peak_sandboxes, self.low_available = self.start_sandboxes, self.start_available
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak_sandboxes = max(self.peak_sandboxes, self._sandboxes())
+            self.low_available = min(self.low_available, self._available())
+            time.sleep(0.01)
+
+    @staticmethod
+    def _sandboxes():
+        import psutil
+
+        total = 0
+        for child in psutil.Process().children(recursive=True):
+            try:
+                info = child.memory_info()
+                total += info.rss - info.shared
+            except psutil.Error:
+                pass
+        return total / 2**20
+
+    @staticmethod
+    def _available():
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError("no MemAvailable in /proc/meminfo")
+
+
+@pytest.mark.parametrize("isolation", ["bwrap", "process"])
+def test_memory_is_capped_for_all_the_sandboxs_processes_together(isolation):
+    """Three processes of 0.45 x the cap each (every one under its own address-space limit) pass the
+    cap together: the session is ended with a Korean message naming the limit, the sandbox held
+    no more than the cap (and one watchdog period), and the next call runs."""
+    settings = GradingSettings(timeout=10, memory_mb=CAP_MB, isolation=isolation)
+    with _Sampler() as sampled, SandboxSession([("hog", HOG)], settings) as session:
+        with pytest.raises(StudentError) as err:
+            session.call("hog", 3, int(0.45 * CAP_MB))
+        assert session.call("ok") == 1
+        cap = session.memory_cap
+    assert err.value.kind == "MemoryError" and f"한도 {CAP_MB} MiB" in err.value.message, err.value
+    assert "모든 프로세스" in err.value.message
+    assert sampled.peak_sandboxes - sampled.start_sandboxes <= CAP_MB + SLACK_MB, vars(sampled)
+    assert cap in ("cgroup", "watchdog")
+
+
+def test_a_burst_of_processes_ends_at_the_process_limit():
+    src = "import os, time\ndef f(n):\n    for _ in range(n):\n        if os.fork() == 0:\n            time.sleep(30)\n"
+    src += "            os._exit(0)\n    return n\ndef ok():\n    return 1\n"
+    with SandboxSession([("f", src)], GradingSettings(timeout=10, max_processes=8)) as session:
+        assert session.call("f", 3) == 3  # a few are fine
+        with pytest.raises(StudentError) as err:
+            session.call("f", 60)
+        assert session.call("ok") == 1
+    assert err.value.kind == "TooManyProcesses" and "한도 8개" in err.value.message
+
+
+def test_the_host_keeps_its_memory_while_every_worker_grades_a_memory_hog():
+    """One hog per core at once, each spreading 8 x 0.45 x the cap over its processes (uncapped: 3.6
+    caps a sandbox): the host's available memory never drops by more than the caps, and the
+    sandboxes together never hold more."""
+    import os
+    import threading
+
+    workers = max(2, os.cpu_count() or 1)
+    settings = GradingSettings(timeout=10, memory_mb=CAP_MB)
+    errors = []
+
+    def grade():
+        with SandboxSession([("hog", HOG)], settings) as session:
+            try:
+                session.call("hog", 8, int(0.45 * CAP_MB))
+            except StudentError as err:
+                errors.append(err.kind)
+
+    with _Sampler() as sampled:
+        threads = [threading.Thread(target=grade) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    allowed = workers * (CAP_MB + SLACK_MB)
+    assert errors == ["MemoryError"] * workers
+    assert sampled.peak_sandboxes - sampled.start_sandboxes <= allowed, vars(sampled)
+    floor = sampled.start_available - allowed - 512  # 512 MiB for the rest of the machine meanwhile
+    assert sampled.low_available >= floor, vars(sampled)

@@ -34,6 +34,14 @@ def test_key_all_json(capsys):
     assert {k for k in keys if "-p" in k} == {"9-1-p1", "9-2-p1", "9-2-p2", "9-2-p3", "9-3-p1", "9-3-p2", "9-3-p3"}
 
 
+def test_key_as_a_command_prints_only_the_key():
+    """`python -m quizzes key` computes parameterized keys with Keras: no TensorFlow notice on stderr."""
+    result = subprocess.run([sys.executable, "-m", "quizzes", "key", "--section", "9-2", "--format", "json",
+                             "--bank", str(FIXTURE_BANK)], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "9-2-p1" in json.loads(result.stdout) and result.stderr == ""
+
+
 def test_key_csv_and_seed(capsys):
     assert main(["key", "--section", "9-2", "--format", "csv", "--bank", str(FIXTURE_BANK), "--seed", "1"]) == 0
     lines = capsys.readouterr().out.splitlines()

@@ -47,3 +47,39 @@ def test_rnn_reference_is_float64_and_follows_the_keras_layer():
     ours = reference.simple_rnn_forward(x, k, rk, b)
     assert ours.dtype == np.float64
     np.testing.assert_allclose(ours, float32, rtol=1e-4, atol=1e-5)
+
+
+LOADING_WITH_A_NEIGHBOUR = """
+import os, threading, time
+done = threading.Event()
+def neighbour():  # another thread of the process writes to stderr while Keras loads
+    while not done.is_set():
+        os.write(2, b"neighbour line\\n")
+        time.sleep(0.05)
+threading.Thread(target=neighbour, daemon=True).start()
+time.sleep(0.1)
+import reference
+done.set()
+print(reference.simple_rnn_params(3, 4))
+"""
+
+
+@pytest.mark.parametrize("level", ["3", "0"])
+def test_loading_keras_hides_only_the_notices_the_log_level_hides(level):
+    """TensorFlow 2.21 prints its oneDNN notice while its libraries load, whatever TF_CPP_MIN_LOG_LEVEL
+    says: importing ``reference`` takes it off stderr at level 3 (the default it sets), keeps it at
+    level 0, and never drops what another thread wrote meanwhile."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import framework_notices
+
+    proc = subprocess.run([sys.executable, "-c", LOADING_WITH_A_NEIGHBOUR], capture_output=True, text=True,
+                          env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": level}, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip() == "32", proc.stderr
+    assert proc.stderr.count("neighbour line") >= 3
+    if level == "3":
+        assert framework_notices(proc.stderr) == []
+    elif keras.backend.backend() == "tensorflow":
+        assert framework_notices(proc.stderr), "at level 0 TensorFlow's notices are the user's to see"

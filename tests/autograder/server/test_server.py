@@ -6,23 +6,26 @@ Scores are checked against grade_notebook with the seed the server stored for th
 """
 import json
 import re
+import secrets
 import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 import nbformat
+import psutil
 import pytest
 from sqlalchemy import create_engine, text
 
 from autograder.grade import grade_notebook
 from autograder.settings import GradingSettings
-from helpers import ASSIGNMENT, RELEASE
+from helpers import ASSIGNMENT, RELEASE, chromium_path, framework_notices
 from samples import services
 from samples.course import make_course, nbgrader
 from samples.services import kill_group
@@ -106,7 +109,8 @@ def server(course, tmp_path_factory):
     db = f"sqlite:///{tmp_path_factory.mktemp('db') / 'server.sqlite'}"
     tokens, instructor = _accounts(course, db)
     with serving(course, db) as (base, proc, log):
-        yield {"base": base, "db": db, "tokens": tokens, "instructor": instructor, "log": log, "course": course}
+        yield {"base": base, "db": db, "tokens": tokens, "instructor": instructor, "log": log, "course": course,
+               "pid": proc.pid}
 
 
 def test_a_port_in_use_is_one_clear_line_before_any_worker_starts(course, tmp_path):
@@ -128,6 +132,22 @@ def test_health_says_device_backend_and_workers(server):
     health = httpx.get(f"{server['base']}/api/health").json()
     assert health["status"] == "ok" and health["workers"] == 2
     assert health["device"] == "cpu" and health["backend"] in ("tensorflow", "jax") and health["keras"]
+
+
+def test_the_server_and_its_cluster_listen_only_on_loopback(server):
+    """`serve` said 127.0.0.1 (the default): every listening socket of its process tree (uvicorn, the
+    Dask scheduler and its dashboard, nannies, workers) is on loopback, and the dashboard's address
+    was printed."""
+    root = psutil.Process(server["pid"])
+    listening = {(p.pid, c.laddr.ip, c.laddr.port) for p in [root, *root.children(recursive=True)]
+                 for c in p.net_connections(kind="inet") if c.status == psutil.CONN_LISTEN}
+    assert len({pid for pid, _, _ in listening}) >= 3, listening  # the server and its two workers
+    assert {ip for _, ip, _ in listening} == {"127.0.0.1"}, listening
+    port = int(server["base"].rsplit(":", 1)[1])
+    assert any(p == port for _, _, p in listening)
+    dashboard = re.search(r"Dask 대시보드 \(dashboard\): http://127\.0\.0\.1:(\d+)/status",
+                          server["log"].read_text(encoding="utf-8"))
+    assert dashboard and any(p == int(dashboard.group(1)) for _, _, p in listening)
 
 
 def test_upload_is_acknowledged_graded_and_scored_like_the_cli(server, assignment, solutions):
@@ -181,6 +201,30 @@ def test_errors_are_json_in_korean_and_english(server):
     assert after == before  # nothing stored
 
 
+def _post_all_at_once(base, data, token=None):
+    """POST ``data`` as urllib does: the whole body sent before reading (no Expect: 100-continue).
+    Returns (status, JSON body); a reset connection raises."""
+    headers = {"Content-Type": "multipart/form-data; boundary=x", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(f"{base}/api/submissions", data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_a_refused_upload_is_answered_to_a_client_that_sends_it_all(server):
+    """Refused from its headers alone (413 over --max-upload-mb, 401 no token), a 6 MiB upload from a
+    client that sends the whole body first still reads the answer, not a reset connection."""
+    big = b"--x\r\n" + b" " * (6 * 2**20) + b"\r\n--x--\r\n"
+    for _ in range(3):
+        status, body = _post_all_at_once(server["base"], big, server["tokens"]["s02"])
+        assert status == 413 and "5 MiB보다 큽니다" in body["error"], body
+        status, body = _post_all_at_once(server["base"], big)
+        assert status == 401 and "토큰" in body["error"], body
+    assert httpx.get(f"{server['base']}/api/health").json()["max_upload_mb"] == 5
+
+
 def test_students_see_only_their_own_and_no_instructor_endpoint(server, solutions):
     base, tokens = server["base"], server["tokens"]
     mine = _submit(base, tokens["s03"], _notebook("02_parameter_counts", solutions)).json()["id"]
@@ -207,6 +251,36 @@ def test_tokens_never_reach_the_log_and_names_never_become_paths(server, solutio
     assert not list(server["course"].parent.rglob("escape.ipynb"))
     log = server["log"].read_text(encoding="utf-8")
     assert all(t not in log for t in [*server["tokens"].values(), server["instructor"]])
+
+
+def test_the_log_is_the_servers_own(server, solutions):
+    """The workers import Keras and grade: none of TensorFlow's notices reaches the server's output."""
+    base, token = server["base"], server["tokens"]["s05"]
+    _wait_graded(base, token, [_submit(base, token, _notebook("01_padding_encoding", solutions)).json()["id"]])
+    assert framework_notices(server["log"].read_text(encoding="utf-8")) == []
+
+
+def test_repeated_wrong_tokens_from_one_address_are_slowed_and_logged(server):
+    """200 wrong tokens from one address (a client behind the loopback proxy, X-Forwarded-For): only
+    the first few are checked (401); then the address is locked out (429, Retry-After) for any token,
+    a right one too; other addresses are not; the failures are logged with the address, never a token."""
+    base, right = server["base"], server["tokens"]["s10"]
+    wrong = [secrets.token_urlsafe(32) for _ in range(200)]
+    attacker = {"X-Forwarded-For": "10.1.2.3"}
+    with httpx.Client(base_url=base, timeout=30) as client:
+        answers = [client.get("/api/submissions", headers={**attacker, "Authorization": f"Bearer {t}"}) for t in wrong]
+        codes = [a.status_code for a in answers]
+        assert set(codes) == {401, 429} and codes.count(401) <= 20, codes
+        locked = client.get("/api/submissions", headers={**attacker, "Authorization": f"Bearer {right}"})
+        assert locked.status_code == 429 and "초 뒤에 다시" in locked.json()["error"]
+        wait = int(locked.headers["Retry-After"])
+        assert 1 <= wait <= 60
+        assert client.get("/api/submissions", headers={"Authorization": f"Bearer {right}"}).status_code == 200
+        time.sleep(wait)
+        assert client.get("/api/submissions", headers={**attacker, "Authorization": f"Bearer {right}"}).status_code == 200
+    log = server["log"].read_text(encoding="utf-8")
+    assert "로그인 실패 (failed login) 10.1.2.3" in log and "막음 (locked out)" in log
+    assert not any(t in log for t in wrong)
 
 
 def test_a_student_may_have_two_grading_at_once(server, solutions):
@@ -237,11 +311,15 @@ def test_load_fifty_submissions_from_ten_students(server, assignment, solutions)
     assert len(results) == 50 and {code for *_, code, _ in results} <= {202, 429}, [r[2:] for r in results]
     accepted = [(s, d, body["id"]) for s, d, code, body in results if code == 202]
     assert accepted
+    scores = {}  # the same notebook, uploaded by different students with different seeds: one score
     for student, data, sid in accepted:
         body = _wait_graded(base, server["tokens"][student], [sid])[sid]
         assert body["status"] == "graded"
         assert (body["score"], body["max_score"]) == _cli_score(assignment, "02_parameter_counts", data,
                                                                 _seed(server["db"], sid))
+        scores.setdefault(data, set()).add(body["score"])
+    assert all(len(same) == 1 for same in scores.values()), scores
+    assert any(len([a for a in accepted if a[1] == data]) > 1 for data in scores)
     assert time.monotonic() - started < 300
 
 
@@ -249,8 +327,7 @@ def test_load_fifty_submissions_from_ten_students(server, assignment, solutions)
 def _browser_page():
     """A page of Debian's chromium, headless (Playwright driving the system browser)."""
     playwright = pytest.importorskip("playwright.sync_api")
-    chromium = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
-    assert chromium, "Debian's chromium is not installed (scripts/setup.sh installs it)"
+    chromium = chromium_path()
     with playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         try:
@@ -267,11 +344,20 @@ def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
     path.write_bytes(_notebook("02_parameter_counts", solutions))
     written = tmp_path / "01.ipynb"
     written.write_bytes(_notebook("01_padding_encoding", solutions))
+    big = tmp_path / "큰파일.ipynb"
+    big.write_bytes(b"{" + b" " * (6 * 2**20) + b"}")
     done = "document.getElementById('result-status').textContent === '채점 완료'"
     with _browser_page() as page:
+        posts = []
+        page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
         page.goto(server["base"] + "/")
         page.fill("#token", server["tokens"]["s07"])
         page.click("#save-token")
+        page.wait_for_function("document.getElementById('limit').textContent.includes('5 MiB')")
+        page.set_input_files("#file", str(big))  # over --max-upload-mb: said on the page, never sent
+        page.click("#submit")
+        page.wait_for_function("document.getElementById('message').textContent.includes('5 MiB까지')")
+        assert "6.0 MiB" in page.text_content("#message") and posts == []
         page.set_input_files("#file", str(path))
         page.click("#submit")
         page.wait_for_function(done, timeout=GRADE_TIMEOUT_S * 1000)
@@ -282,6 +368,7 @@ def test_student_page_uploads_and_shows_the_score(server, solutions, tmp_path):
         page.wait_for_function("document.getElementById('history').textContent.includes('02_parameter_counts')",
                                timeout=10_000)
         when = page.text_content("#history tr td")
+        assert len(posts) == 1
         assert LOCAL_TIME.match(when), when
         page.screenshot(path=str(tmp_path / "student-page.png"), full_page=True)
         # a notebook with a written answer: its points wait for the instructor, and the total says so
