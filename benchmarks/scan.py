@@ -1,7 +1,7 @@
 """Reading answer sheets back (issue 16 §4): accuracy, review rate and speed of ``quizzes scan``.
 
 A section is built for --students students (real PDFs); each round marks every student's sheet
-anew (tests/quizzes/scan_sim.py: pens and pencils, filled/ticked/crossed/partial marks, stray
+anew (samples/scans.py: pens and pencils, filled/ticked/crossed/partial marks, stray
 strokes) and scans the round one way:
   copier clean   office-copier PDF (150/200/300 dpi by round, about 1 page in 10 upside down),
                  ordinary marks only, no stray strokes: the review-rate target is on these
@@ -33,7 +33,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 REPO = Path(__file__).resolve().parents[1]
 if sys.path[0] == str(Path(__file__).resolve().parent):  # run as a file: this file would shadow the package
     sys.path[0] = str(REPO)
-sys.path.insert(0, str(REPO / "tests" / "quizzes"))  # the simulator the tests use
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -42,7 +41,7 @@ from quizzes.build import build  # noqa: E402
 from quizzes.scan.run import scan  # noqa: E402
 from quizzes.scoring import read_key  # noqa: E402
 from quizzes.sheets.layout import ANSWER, sheet_layout  # noqa: E402
-from scan_sim import copier, mark_sheet, page_count, pdf_of, phone, render_pdf_page  # noqa: E402
+from samples.scans import copier, mark_sheet, page_count, pdf_of, phone, render_pdf_page  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 TARGETS = {"copier_box_accuracy": 0.999, "phone_box_accuracy": 0.99, "wrong_ids": 0, "silent_wrong_answers": 0,

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from quizzes.scan.images import ImageError, pages, scan_files
 from quizzes.scan.locate import locate, straighten
-from quizzes.scan.marks import outline_fit, read_page
+from quizzes.scan.marks import read_page
 from quizzes.scan.review import Problem, read_decisions, write_csv, write_html
 from quizzes.scoring import read_key
 from quizzes.sheets.layout import ANSWER, sheet_layout
@@ -25,7 +25,7 @@ from quizzes.sheets.qr import SheetId
 from quizzes.variants import CANONICAL, normal_code
 
 SKIP = "skip"
-FIT = 0.2  # outline_fit below this: the page is not where the marks say (a well-placed one is ~0.5)
+FIT = 0.5  # read_page's fit below this: the printed boxes are not where the marks put them (a good page: 0.6-0.8)
 
 
 @dataclass
@@ -131,13 +131,13 @@ class _Pass:
             n = int(page) if page.isdigit() and 1 <= int(page) <= len(layouts) else 1
             for h in located.homographies:
                 straight = straighten(gray, h)
-                fit = outline_fit(straight, layouts[n - 1])
+                rows, fit = read_page(straight, layouts[n - 1])
                 if best is None or fit > best[0]:
-                    best = (fit, layouts[n - 1], straight)
-        _, layout, straight = best
+                    best = (fit, layouts[n - 1], straight, rows)
+        fit, layout, straight, rows = best
         sheet = SheetId(self.key.sections[0] if self.key.sections else "", copy.variant, student, layout.page,
                         layout.pages, layout.hash())
-        return sheet, layout, straight
+        return sheet, layout, straight, (rows, fit)
 
     def page(self, gray, item):
         located = locate(gray)
@@ -148,7 +148,7 @@ class _Pass:
             found = self.unresolved_sheet(gray, item, located)
             if found is None:
                 return
-            sheet, layout, straight = found
+            sheet, layout, straight, (rows, fit) = found
         else:
             sheet = located.sheet
             who = (sheet.student_id, sheet.variant)
@@ -168,13 +168,13 @@ class _Pass:
                 self.result.unreadable.append(f"{item}: 배치 해시 불일치")
                 return
             straight = straighten(gray, located.homographies[0])
-        if outline_fit(straight, layout) < FIT:
+            rows, fit = read_page(straight, layout)
+        if fit < FIT:
             self.problem(f"{item}/sheet", (sheet.student_id, sheet.variant), "인쇄된 칸이 제자리에 보이지 않습니다: 구겨짐, "
                          "가림, 잘못 찾은 모서리 (the printed boxes are not where the marks put them)",
                          image=_thumbnail(gray))
             self.result.unreadable.append(f"{item}: 칸 위치가 맞지 않음 (boxes out of place)")
             return
-        rows = read_page(straight, layout)
         self.sheet(item, sheet, rows, straight)
 
     def _row_value(self, item, who, row, straight, label):
@@ -182,7 +182,7 @@ class _Pass:
         name = f"{item}/{row.field}:{row.row}"
         decision = self.decisions.get(name)
         if row.problem:
-            read = " ".join(f"{b.value}:{b.state}({b.cover:.2f})" for b in row.boxes if b.state != "empty")
+            read = " ".join(f"{b.value}:{b.state}({b.cover:.2f}, {b.contrast:.2f})" for b in row.boxes if b.state != "empty")
             self.problem(name, who, f"{label} {row.problem}", f"{row.value or '-'}  [{read}]",
                          _crop(straight, row.rect))
         if decision:

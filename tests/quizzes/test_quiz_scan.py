@@ -1,4 +1,4 @@
-"""Answer sheets end to end: the build's real PDFs, marked and scanned (scan_sim), read back by
+"""Answer sheets end to end: the build's real PDFs, marked and scanned (samples/scans.py), read back by
 ``quizzes scan`` and compared with what was marked. A few dozen sheets in all; the 200+ sheet
 measurement is benchmarks/scan.py."""
 import csv
@@ -16,7 +16,7 @@ from quizzes.sheets.layout import ANSWER, sheet_layout
 from quizzes.sheets.qr import SheetId, decode, encode
 
 from quiz_support import FIXTURE_BANK
-from scan_sim import copier, mark_sheet, page_count, pdf_of, phone, render_pdf_page
+from samples.scans import copier, mark_sheet, page_count, pdf_of, phone, render_pdf_page
 
 ROSTER = ["2024101", "2024102", "2024103", "2024104", "2024105", "2024106"]
 
