@@ -26,6 +26,7 @@ UI = {
            "grid": "답안 표기란", "question": "문항", "key": "정답", "explanation": "해설",
            "objective": "학습 목표", "page": "쪽", "canonical": "기본형", "choices": "답 (하나만 칠하기)",
            "instructions": "각 문항에서 알맞은 답을 하나만 골라 답안지에 표시하시오.", "sheet": "답안지",
+           "blank_page": "이 쪽은 비워 두었습니다: 답안지는 새 장에서 시작합니다 (양면 인쇄).",
            "sheet_instructions": "문항마다 칸 하나를 칠하거나 V·X로 표시하세요. 고칠 때는 지우개로 깨끗이 지우거나, "
                                  "잘못 표시한 칸을 까맣게 모두 칠하고 새 답을 표시하세요. 네 귀퉁이의 검은 네모와 "
                                  "QR 코드에는 아무것도 쓰지 마세요."},
@@ -35,6 +36,7 @@ UI = {
            "objective": "Objective", "page": "page", "canonical": "canonical", "choices": "Answer (fill one)",
            "instructions": "Choose the one best answer to each question and mark it on the answer sheet.",
            "sheet": "Answer sheet",
+           "blank_page": "This page is left blank: the answer sheet starts on a new leaf (double-sided printing).",
            "sheet_instructions": "Fill one box per question, or mark it with a tick or a cross. To change an "
                                  "answer, erase it cleanly or fill the wrong box completely black, then mark "
                                  "the new one. Write nothing on the black corner squares or the QR code."},

@@ -103,6 +103,7 @@ class _Pass:
     def __init__(self, key, decisions):
         self.key, self.decisions, self.result = key, decisions, Result()
         self.sheets = []  # Sheet per page read
+        self.waiting = set()  # students whose sheet waits for a decision (its variant code): not "missing"
 
     def problem(self, item, who, text, read="", image=None, flag=True):
         """A review row; ``flag`` counts its sheet as flagged unless the instructor decided it."""
@@ -221,6 +222,7 @@ class _Pass:
             decision = self.problem(f"{item}/variant", who, f"정답표에 없는 유형 {variant or '-'} (unknown variant code)",
                                     variant, _thumbnail(straight))
             if not decision or decision.lower() == SKIP:
+                self.waiting.add(student_id)
                 return
             variant = normal_code(decision)
         printed_for = self.key.by_variant.get(variant)
@@ -261,7 +263,7 @@ class _Pass:
             self.result.rows.append((student_id, variant, answers))
             self.result.width = max([self.result.width] + list(answers))
         for student_id, copy in self.key.copies.items():
-            if student_id and student_id not in by_student:
+            if student_id and student_id not in by_student and student_id not in self.waiting:
                 self.problem(f"{copy.variant}:{student_id}/missing", (student_id, copy.variant),
                              "이 학생의 답안지가 스캔에 없습니다 (no sheet scanned)", flag=False)
 

@@ -107,15 +107,20 @@ def test_keep_korean_words_markup():
 
 
 def test_answer_sheet_is_a_page_of_its_own(tmp_path):
-    """A short form (one bank question): its questions on one page, the answer sheet on the next
-    (a page to scan, whatever fits before it)."""
+    """A short form (one bank question): its questions on page 1, page 2 left blank with a note,
+    the answer sheet on page 3: printed double-sided, the sheet starts a leaf of its own (no
+    question on its back), so it can be handed in and scanned alone."""
     bank = copy_bank(tmp_path)
     data = yaml.safe_load((bank / "9-1.yaml").read_text(encoding="utf-8"))
     data["items"] = data["items"][:1]
     (bank / "9-1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank, jobs=1)
-    info = _run("pdfinfo", str(tmp_path / "out" / "9-1" / "handout.pdf"))
-    assert re.search(r"^Pages:\s+2$", info, re.M), info
+    pdf = tmp_path / "out" / "9-1" / "handout.pdf"
+    info = _run("pdfinfo", str(pdf))
+    assert re.search(r"^Pages:\s+3$", info, re.M), info
+    blank = _run("pdftotext", "-f", "2", "-l", "2", str(pdf), "-")
+    assert "비워 두었습니다" in blank and "답안지는 새 장에서" in blank and "①" not in blank
+    assert "답안지 · 9-1" in _run("pdftotext", "-f", "3", "-l", "3", str(pdf), "-")
 
 
 @pytest.fixture(scope="module")

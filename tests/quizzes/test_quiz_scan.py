@@ -1,12 +1,14 @@
 """Answer sheets end to end: the build's real PDFs, marked and scanned (samples/scans.py), read back by
 ``quizzes scan`` and compared with what was marked. A few dozen sheets in all; the 200+ sheet
 measurement is benchmarks/scan.py."""
+import copy
 import csv
 import shutil
 
 import cv2
 import numpy as np
 import pytest
+import yaml
 
 from quizzes.build import build
 from quizzes.cli import main
@@ -15,8 +17,8 @@ from quizzes.scoring import read_key
 from quizzes.sheets.layout import ANSWER, sheet_layout
 from quizzes.sheets.qr import SheetId, decode, encode
 
-from quiz_support import FIXTURE_BANK
-from samples.scans import copier, mark_sheet, page_count, pdf_of, phone, render_pdf_page
+from quiz_support import FIXTURE_BANK, copy_bank
+from samples.scans import Pen, copier, draw_mark, mark_sheet, page_count, pdf_of, phone, render_pdf_page
 
 ROSTER = ["2024101", "2024102", "2024103", "2024104", "2024105", "2024106"]
 
@@ -187,7 +189,8 @@ def test_doubles_and_faint_marks_go_to_review_and_decisions_apply(built, tmp_pat
 
 def test_blank_sheet_bubbled_id_and_variant(built, tmp_path):
     """A blank sheet: the student bubbles 학번 and the variant code; a phone photo of it is scored
-    on the copy that code names."""
+    on the copy that code names. A faint bubble after the 학번's last digit is not taken as blank
+    (it would lengthen or, rubbed out, shorten the 학번 unnoticed): it goes to review."""
     out, key, copies = built
     rng = np.random.default_rng(3)
     student = ROSTER[2]
@@ -198,13 +201,18 @@ def test_blank_sheet_bubbled_id_and_variant(built, tmp_path):
     ids |= {("variant", i): c for i, c in enumerate(variant)}
     answers = {q: k for q, (_, k) in enumerate(copies[student].keys, 1)}
     truth = mark_sheet(img, layout, 200, rng, answers, ids, pen_kind="pen", erasures=0, cancels=0, strays=0)
+    faint = next(b for b in layout.boxes if b.field == "student_id" and b.row == len(student) and b.value == "5")
+    draw_mark(img, faint, 200, Pen(rng, "pencil", 200), "tick", rng, size=0.6)
     scans = tmp_path / "scans"
     scans.mkdir()
     cv2.imwrite(str(scans / "photo.jpg"), phone(img, rng))
     scan([scans], key, tmp_path / "res", progress=False)
-    row = _responses(tmp_path / "res")[student]
-    assert row["variant"] == variant
-    _assert_read({student: row}, _open_items(tmp_path / "res"), student, "photo.jpg#1", truth)
+    review = _open_items(tmp_path / "res")
+    assert f"photo.jpg#1/student_id:{len(student)}" in review, review
+    row = _responses(tmp_path / "res").get(student)
+    if row is not None:  # read as the 학번 without the faint digit, the digit in review
+        assert row["variant"] == variant
+        _assert_read({student: row}, review, student, "photo.jpg#1", truth)
 
 
 def test_unreadable_code_duplicate_other_section_missing(built, tmp_path):
@@ -259,3 +267,60 @@ def test_command_line(built, tmp_path, capsys):
     assert main(["scan", str(tmp_path / "nothing.pdf"), "--key", str(key), "--out", str(tmp_path / "r2")]) == 1
     assert "nothing.pdf" in capsys.readouterr().err
     shutil.rmtree(tmp_path / "res")
+
+
+def test_two_page_blank_sheet_and_whole_handouts(tmp_path):
+    """45+ questions: the blank sheet takes two pages (학번 and variant bubbled on each). One
+    student's pages come in reverse order, the first upside down, and are merged into one row;
+    another's second page is missing (review); a whole student handout (question pages, the blank
+    page before the sheet, the sheet) is scanned as it comes: only its sheet is read."""
+    bank = copy_bank(tmp_path)
+    data = yaml.safe_load((bank / "9-2.yaml").read_text(encoding="utf-8"))
+    items = []
+    for k in range(45):
+        item = copy.deepcopy(data["items"][k % len(data["items"])])
+        item["id"] = f"9-2-{'x' if '-x' in item['id'] else ''}{k + 1}"  # the id's form follows its origin
+        item["stem"] = {lang: f"({k + 1}) {text}" for lang, text in item["stem"].items()}
+        items.append(item)
+    data["items"] = items
+    (bank / "9-2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\n" + "".join(f"{s},학생\n" for s in ROSTER[:3]), encoding="utf-8")
+    build(["9-2"], ("pdf",), tmp_path / "out", roster=roster, bank_dir=bank, jobs=1)
+    out, key = tmp_path / "out" / "9-2", tmp_path / "out" / "9-2" / "key-sheet.csv"
+    copies, _ = read_key(key)
+    blank = out / "answer-sheet.pdf"
+    n = len(copies[ROSTER[0]].keys)  # the 45 questions and the fixture's parameterized ones
+    layouts = sheet_layout(_choices(copies), ("student_id", "variant"))
+    assert len(layouts) == page_count(blank) == 2
+    rng = np.random.default_rng(45)
+    truths, pages = {}, []
+    for student in ROSTER[:2]:
+        ids = {("student_id", i): (student + " " * 10)[i].strip() for i in range(10)}
+        ids |= {("variant", i): c for i, c in enumerate(copies[student].variant)}
+        answers = {q: int(rng.integers(1, 5)) for q in range(1, n + 1)}
+        truths[student] = answers
+        for index, layout in enumerate(layouts):
+            img = render_pdf_page(blank, index, 200)
+            mark_sheet(img, layout, 200, rng, answers, ids, pen_kind="pen", erasures=0, cancels=0, strays=0)
+            pages.append((student, index, img))
+    first, second = [img for s, i, img in pages if s == ROSTER[0]]
+    scanned = [copier(second, rng), copier(first, rng, upside_down=True), copier(pages[2][2], rng)]
+    handout = _pdf(out.parent, "9-2", ROSTER[2])
+    last = page_count(handout) - 1
+    img = render_pdf_page(handout, last, 200)
+    own = {q: int(rng.integers(1, 5)) for q in range(1, n + 1)}
+    mark_sheet(img, sheet_layout(_choices(copies), ())[0], 200, rng, own, pen_kind="pencil", erasures=0, cancels=0, strays=0)
+    scanned += [copier(render_pdf_page(handout, i, 200), rng) for i in range(last)] + [copier(img, rng)]
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "copier.pdf").write_bytes(pdf_of(scanned, 200))
+    result = scan([scans], key, tmp_path / "res", progress=False)
+    assert result.read == 4 and result.blank_pages == last and not result.unreadable, result
+    responses = _responses(tmp_path / "res")
+    for student, answers in ((ROSTER[0], truths[ROSTER[0]]), (ROSTER[2], own)):
+        assert [responses[student][str(q)] for q in range(1, n + 1)] == [str(answers[q]) for q in range(1, n + 1)]
+    half = [responses[ROSTER[1]][str(q)] for q in range(1, n + 1)]
+    assert half == [str(truths[ROSTER[1]][q]) for q in layouts[0].questions] + [""] * len(layouts[1].questions)
+    items = {r["item"] for r in _review(tmp_path / "res")}
+    assert f"9-2:{ROSTER[1]}/page:2" in items and not any(ROSTER[0] in i or ROSTER[2] in i for i in items), items
