@@ -32,7 +32,9 @@ class Part:
 class NotebookSpec:
     """name; answer_ids: graded function names (= answer grade ids) in notebook order; parts;
     answer_cell_ids: {grade_id: cell id}; test_cell_ids: ids of the test cells; provided:
-    ((cell id, source), ...) of the other code cells, in notebook order."""
+    ((cell id, source), ...) of the other code cells, in notebook order; foreign_tests: grade ids
+    of autograded test cells no hidden grader here answers (a notebook with any is not this
+    package's to grade: see autograder.chapter)."""
 
     name: str
     answer_ids: tuple
@@ -40,6 +42,12 @@ class NotebookSpec:
     answer_cell_ids: dict = field(default_factory=dict)
     test_cell_ids: frozenset = frozenset()
     provided: tuple = ()
+    foreign_tests: tuple = ()
+
+    @property
+    def graded_tests(self):
+        """{test grade id: function} of the cells the hidden graders answer."""
+        return {p.grade_id: p.function for p in self.parts if p.function}
 
     @property
     def functions(self):
@@ -55,9 +63,10 @@ def is_answer_cell(cell):
     return cell.get("cell_type") == "code" and meta.get("solution") and not meta.get("grade")
 
 
-def _spec(path):
+def notebook_spec(path):
+    """The NotebookSpec of one nbgrader source notebook."""
     nb = nbformat.read(path, as_version=4)
-    answers, parts, cell_ids, test_ids, provided = [], [], {}, set(), []
+    answers, parts, cell_ids, test_ids, provided, foreign = [], [], {}, set(), [], []
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
         if is_answer_cell(cell):
@@ -67,13 +76,15 @@ def _spec(path):
             parts.append(Part(meta["grade_id"], float(meta["points"]), None))
         elif meta.get("grade") and cell.cell_type == "code":
             function = meta["grade_id"].removeprefix(TEST_PREFIX)
-            if not grader_path(function).exists():
-                raise FileNotFoundError(f"no hidden grader for test cell {meta['grade_id']} in {path}")
+            if not meta["grade_id"].startswith(TEST_PREFIX) or not grader_path(function).exists():
+                foreign.append(meta["grade_id"])
+                continue
             parts.append(Part(meta["grade_id"], float(meta["points"]), function))
             test_ids.add(cell.get("id"))
         elif cell.cell_type == "code":
             provided.append((cell.get("id"), cell.source))
-    return NotebookSpec(path.stem, tuple(answers), tuple(parts), cell_ids, frozenset(test_ids), tuple(provided))
+    return NotebookSpec(Path(path).stem, tuple(answers), tuple(parts), cell_ids, frozenset(test_ids),
+                        tuple(provided), tuple(foreign))
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,7 @@ class Assignment:
         paths = sorted(folder.glob("*.ipynb"))
         if not paths:
             raise FileNotFoundError(f"no source notebooks in {folder}")
-        return cls(name, {p.stem: _spec(p) for p in paths})
+        return cls(name, {p.stem: notebook_spec(p) for p in paths})
 
     def spec_for(self, filename):
         """The notebook spec for a submitted file, recognised by its file name (as nbgrader does)."""

@@ -51,8 +51,20 @@ def run_checks(course_root, assignment, isolation, db_url=None):
         from autograder.gradebook.course import NbgraderCourse
 
         nbgrader_course = NbgraderCourse(course_root)
-        checks += [_gradebook(nbgrader_course, assignment), _server_db(nbgrader_course, db_url)]
+        checks += [*_scope(nbgrader_course), _gradebook(nbgrader_course, assignment),
+                   _server_db(nbgrader_course, db_url)]
     return checks
+
+
+def _scope(course):
+    """One check a source notebook: how it will be graded (the chapter's, opted in, or nbgrader's own)."""
+    from autograder.chapter import course_report
+
+    try:
+        rows = course_report(course.config, course.root / course.coursedir.source_directory)
+    except Exception as exc:  # noqa: BLE001 - said in one line
+        return [Check("채점 범위 (scope)", False, f"{type(exc).__name__}: {str(exc)[:300]}")]
+    return [Check(notebook, ok, how) for notebook, how, ok in rows]
 
 
 def _guard(name, check):

@@ -1,15 +1,22 @@
-"""nbgrader preprocessor that puts ``nbgrader autograde`` on the sandboxed grading path.
+"""nbgrader preprocessor that puts ``nbgrader autograde`` on the sandboxed grading path, for the chapter only.
 
-Configured in nbgrader_config.py in place of nbgrader's ``Execute``: the submitted notebook
-(already sanitized by nbgrader: outputs cleared, test cells restored from the gradebook) is
-graded by ``grade_notebook``; nothing of it runs in nbgrader's kernel. Each autograded test
-cell then gets two outputs that nbgrader's own SaveAutoGrades reads: the Korean feedback
-(stdout) and the score as the cell's result (nbgrader's partial-credit mechanism). No
-stderr output is ever written, so TensorFlow/Keras warnings cannot zero a correct answer.
+Configured (autograder.course_config.add_chapter) in place of nbgrader's ``Execute``. What it
+does depends on the notebook (autograder.chapter.scope_of):
+- a notebook of the chapter: the submitted notebook (already sanitized by nbgrader: outputs
+  cleared, test cells restored from the gradebook) is graded by ``grade_notebook``; nothing of it
+  runs in nbgrader's kernel. Each autograded test cell then gets two outputs that nbgrader's own
+  SaveAutoGrades reads: the Korean feedback (stdout) and the score as the cell's result (nbgrader's
+  partial-credit mechanism). No stderr output is ever written, so TensorFlow/Keras warnings cannot
+  zero a correct answer;
+- a notebook of an assignment opted into the sandbox: its cells run there as a kernel would run
+  them (autograder.notebook_run), each within ``c.Execute.timeout``; nbgrader scores the outputs;
+- any other notebook: nbgrader's own ``Execute``, configured as ``c.Execute``, exactly as without
+  this package.
 
-When the grader cannot grade (the sandbox cannot run here, a grader fault) the preprocessor
-raises: nbgrader then writes no grade for the notebook (a grade it had stays), removes the
-submission's autograded folder and reports the submission as failed, as for any error.
+When the grader cannot grade (the sandbox cannot run here, a grader fault, a chapter notebook
+that differs from the package's) the preprocessor raises: nbgrader then writes no grade for the
+notebook (a grade it had stays), removes the submission's autograded folder and reports the
+submission as failed, as for any error.
 
 Its traits (``c.SandboxedAutograde.timeout`` ...) are made from ``GradingSettings``.
 """
@@ -18,13 +25,15 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Enum, Float, Int, Unicode
 from traitlets.config import Configurable
 
 from autograder.assignment import Assignment, nbgrader_meta
+from autograder.chapter import SANDBOX, ChapterMismatch, scope_of
 from autograder.errors import GraderFault
 from autograder.grade import grade_notebook
+from autograder.notebook_run import run_notebook
 from autograder.sandbox.check import require_sandbox
 from autograder.settings import GradingSettings, setting_fields
 
@@ -51,16 +60,33 @@ class SandboxedAutograde(NbGraderPreprocessor, GradingSettingsTraits):
     def settings(self):
         return GradingSettings(**{name: getattr(self, name) for name, *_ in setting_fields()})
 
+    def _nbgrader_execute(self):
+        return Execute(parent=self)
+
     def preprocess(self, nb, resources):
         """Grade; the result also goes to resources["nbgrader"]["result"]. A batch passes the
         assignment spec in resources["nbgrader"]["assignment_spec"] (workers have no source folder);
         the server passes per-submission settings (seed, expected_values) in ...["settings"]."""
         info = resources["nbgrader"]
-        assignment = info.get("assignment_spec") or Assignment.load(info["assignment"], self._source_root())
+        given = info.get("assignment_spec")
+        try:
+            scope = scope_of(self.config, info["assignment"], info["notebook"], self._source_root(),
+                             given.notebooks.get(info["notebook"]) if given else None)
+        except ChapterMismatch as exc:
+            self.log.error("채점하지 못했습니다 — 점수 없음 (not graded) %s/%s: %s", info.get("student"), info["notebook"], exc)
+            raise
+        if scope is None:  # not this package's: nbgrader's own Execute, as without it (--no-execute included)
+            return self._nbgrader_execute()(nb, resources)
         settings = dataclasses.replace(self.settings(), **info.get("settings", {}))
         try:
             require_sandbox(settings.isolation, settings.memory_mb, settings.scratch_mb, warm=True)
-            result = grade_notebook(nb, assignment, info["notebook"], settings)
+            if scope == SANDBOX:
+                timeout = self._nbgrader_execute().timeout or settings.notebook_budget
+                run_notebook(nb, settings, timeout, resources.get("metadata", {}).get("path"))
+                self.log.info("Ran %s in the sandbox", info["notebook"])
+                return nb, resources
+            result = grade_notebook(nb, given or Assignment.load(info["assignment"], self._source_root()),
+                                    info["notebook"], settings)
         except GraderFault as exc:  # nbgrader records no grade and reports the submission as failed
             self.log.error("채점하지 못했습니다 — 점수 없음 (not graded) %s/%s: %s",
                            info.get("student"), info["notebook"], exc)

@@ -20,28 +20,9 @@ import psutil
 from autograder.errors import StudentError
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import REPO_ROOT, GradingSettings
+from samples.wrong_answers import MEMORY_HOG
 
 RESULTS = REPO_ROOT / "benchmarks" / "results"
-HOG = """import os, time
-import numpy as np
-
-def hog(children, mb):
-    pids = []
-    for _ in range(children):
-        pid = os.fork()
-        if pid == 0:
-            block = np.ones(mb * 2**20 // 8)
-            time.sleep(2)
-            os._exit(0)
-        pids.append(pid)
-    for pid in pids:
-        os.waitpid(pid, 0)
-    return children
-
-def wait(seconds):
-    time.sleep(seconds)
-    return seconds
-"""
 
 
 def _sandboxes_mb():
@@ -67,7 +48,7 @@ def hogs(isolation, workers, children, fraction, cap_mb):
     outcomes, caps = [], []
 
     def grade():
-        with SandboxSession([("hog", HOG)], settings) as session:
+        with SandboxSession([("hog", MEMORY_HOG)], settings) as session:
             try:
                 session.call("hog", children, int(fraction * cap_mb))
                 outcomes.append("ran")
@@ -102,7 +83,7 @@ def hogs(isolation, workers, children, fraction, cap_mb):
 
 def watchdog_cpu(isolation, seconds=2.0):
     """CPU seconds the fork server spends while the session's code waits ``seconds``."""
-    with SandboxSession([("hog", HOG)], GradingSettings(timeout=20, isolation=isolation)) as session:
+    with SandboxSession([("hog", MEMORY_HOG)], GradingSettings(timeout=20, isolation=isolation)) as session:
         session.call("wait", 0)
         servers = []
         for p in psutil.Process().children(recursive=True):

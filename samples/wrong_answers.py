@@ -179,3 +179,30 @@ def embedding_params(vocab_size, output_dim):
     return len(found)
 '''),
 }
+
+
+# A submission that holds memory in several processes, each under the sandbox's cap, together over it
+# (the sandbox tests and benchmarks/sandbox_memory.py): hog(children, mb), ok(), wait(seconds).
+MEMORY_HOG = """import os, time
+import numpy as np
+
+def hog(children, mb):
+    pids = []
+    for _ in range(children):
+        pid = os.fork()
+        if pid == 0:
+            block = np.ones(mb * 2**20 // 8)
+            time.sleep(2)
+            os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return children
+
+def ok():
+    return 1
+
+def wait(seconds):
+    time.sleep(seconds)
+    return seconds
+"""

@@ -18,6 +18,7 @@ from nbgrader.converters import Autograde
 from traitlets.utils.importstring import import_item
 
 from autograder.assignment import Assignment
+from autograder.chapter import ChapterScope, differences
 from autograder.errors import NotGradable
 from autograder.gradebook.course import CourseError
 from autograder.gradebook.preprocessors import ON_WORKER, ON_WRITER
@@ -58,7 +59,9 @@ class NotebookPipeline:
             except MissingEntry:
                 raise CourseError(f"과제 {name}가 성적부에 없습니다: 먼저 `nbgrader generate_assignment {name}`를 "
                                   f"실행하세요 (assignment not in the gradebook)") from None
-        return cls.of_course(course, snapshot, Assignment.load(name, course.source_folder(name).parent))
+        assignment = Assignment.load(name, course.source_folder(name).parent)
+        _require_chapter(course, assignment)
+        return cls.of_course(course, snapshot, assignment)
 
     @classmethod
     def of_course(cls, course, snapshot, assignment):
@@ -68,6 +71,19 @@ class NotebookPipeline:
         return cls(course.config, sanitize, [ON_WORKER.get(c, c) for c in steps if c not in ON_WRITER],
                    [ON_WRITER[c] for c in steps if c in ON_WRITER], snapshot, assignment,
                    int(str(converter.permissions), 8))
+
+
+def _require_chapter(course, assignment):
+    """CourseError unless every notebook of ``assignment`` is the chapter's, as the package ships it: the
+    class autograder and the server grade the chapter; nbgrader autograde grades everything else."""
+    if assignment.name not in ChapterScope(config=course.config).assignments:
+        raise CourseError(f"{assignment.name}은(는) 이 장의 과제가 아닙니다: nbgrader autograde {assignment.name}로 "
+                          f"채점하세요 (not the chapter's assignment: c.ChapterScope.assignments)")
+    for name, spec in assignment.notebooks.items():
+        differs = differences(spec, name)
+        if differs:
+            raise CourseError(f"{assignment.name}/{name}.ipynb: {differs} — 이 장의 노트북만 여기서 채점합니다; "
+                              f"nbgrader autograde를 쓰거나 source를 패키지의 것으로 바꾸세요")
 
 
 _INSTANCES = {}  # pipeline token -> (sanitize instances, autograde instances), built once per process

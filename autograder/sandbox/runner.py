@@ -7,9 +7,19 @@ discards. Requests:
   {"op": "exec", "cell": grade_id, "source": str, "timeout": s}   -> {"ok": true} | error
   {"op": "call", "fn": name, "args": [...], "kwargs": {...}, "timeout": s}
                                                                   -> {"ok": true, "value": v} | error
-An error reply is {"ok": false, "error": {"type", "message", "where", "forbidden"}}.
+  {"op": "put", "path": relative path, "data": base64, "timeout": s}  -> {"ok": true} | error
+      (a file of the notebook's folder, written under the working folder, before any cell runs)
+  {"op": "run", "cell": cell id, "source": str, "timeout": s}
+      -> {"ok": true, "stdout": str, "stderr": str, "result": repr of the last expression or None}
+         | error with "stdout" and "stderr" beside it  (a cell as a Jupyter kernel runs it: an
+         opted-in assignment's notebook, see autograder.notebook_run)
+An error reply is {"ok": false, "error": {"type", "message", "where", "forbidden", "traceback"}}.
 """
+import ast
+import base64
+import contextlib
 import importlib.abc
+import io
 import linecache
 import os
 import resource
@@ -24,6 +34,7 @@ import wire  # noqa: E402
 
 FORBIDDEN = wire.FORBIDDEN
 CELL_PREFIX = "<답안 셀 "
+MAX_STREAM_CHARS = 2**20  # what a cell may print (per stream) before the rest is cut
 
 
 class ForbiddenImport(ImportError):
@@ -56,18 +67,57 @@ def _error(exc):
         message = str(exc)[:500]
     except BaseException:  # a student exception whose __str__ fails
         message = ""
-    return {"ok": False, "error": {"type": kind, "message": message, "where": where, "forbidden": forbidden}}
+    lines = [f'  File "{f.filename}", line {f.lineno}\n    {f.line or ""}' for f in frames[-10:]]
+    return {"ok": False, "error": {"type": kind, "message": message, "where": where, "forbidden": forbidden,
+                                   "traceback": ["Traceback (most recent call last):", *lines, f"{kind}: {message}"]}}
+
+
+def _compile(request):
+    filename = f"{CELL_PREFIX}{request['cell']}>"
+    linecache.cache[filename] = (len(request["source"]), None, request["source"].splitlines(True), filename)
+    return filename
+
+
+def _run_cell(request, namespace):
+    """A cell as a kernel runs it: its prints captured, the value of a last expression shown."""
+    filename = _compile(request)
+    out, err = io.StringIO(), io.StringIO()
+    reply = {"ok": True, "result": None}
+    try:
+        tree = ast.parse(request["source"], filename)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            exec(compile(tree, filename, "exec"), namespace)
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+                reply["result"] = None if value is None else repr(value)[:MAX_STREAM_CHARS]
+    except BaseException as exc:  # the student's code may raise anything
+        reply = _error(exc)
+    reply.update(stdout=out.getvalue()[:MAX_STREAM_CHARS], stderr=err.getvalue()[:MAX_STREAM_CHARS])
+    return reply
+
+
+def _put(request):
+    path = os.path.normpath(request["path"])
+    if os.path.isabs(path) or path.startswith(".."):
+        return {"ok": False, "error": {"type": "ValueError", "message": f"path {path!r}", "where": [],
+                                       "forbidden": False}}
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(base64.b64decode(request["data"]))
+    return {"ok": True}
 
 
 def _run(request, namespace):
     signal.setitimer(signal.ITIMER_REAL, float(request.get("timeout", 10)))
     try:
         if request["op"] == "exec":
-            filename = f"{CELL_PREFIX}{request['cell']}>"
-            linecache.cache[filename] = (len(request["source"]), None, request["source"].splitlines(True), filename)
-            code = compile(request["source"], filename, "exec")
-            exec(code, namespace)
+            exec(compile(request["source"], _compile(request), "exec"), namespace)
             return {"ok": True}
+        if request["op"] == "run":
+            return _run_cell(request, namespace)
+        if request["op"] == "put":
+            return _put(request)
         fn = namespace.get(request["fn"])
         if not callable(fn):
             return {"ok": False, "error": {"type": "NameError", "where": [], "forbidden": False,

@@ -8,6 +8,7 @@ requests fail at once with kind "Budget". Closing the session kills everything t
 code started and empties the scratch space before the sandbox serves another notebook. So a
 hang, a crash or a memory blow-up costs only the requests that hit it.
 """
+import base64
 import queue
 import threading
 import time
@@ -118,7 +119,9 @@ class SandboxSession:
             self._sandbox.close()
             self._sandbox = None
 
-    def _request(self, request):
+    def _exchange(self, request):
+        """Send one request, return (its reply dict, the time limit it had). A deadline missed, a process
+        that died or answered garbage: the session is killed and StudentError raised."""
         left = self._deadline - time.monotonic()
         if left <= 0:
             self._kill()
@@ -139,6 +142,16 @@ class SandboxSession:
             self._end_with(_Died("학생 코드가 실행 프로세스를 종료시켰습니다 (os._exit 등)"))
         try:
             reply = wire.json.loads(line)
+            if not isinstance(reply, dict):
+                raise TypeError(type(reply).__name__)
+        except (ValueError, TypeError):
+            self._end_with(StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다"))
+        return reply, limit
+
+    def _request(self, request):
+        """A request's decoded value, or StudentError (the student's code failed)."""
+        reply, limit = self._exchange(request)
+        try:
             value = wire.decode(reply["value"]) if reply.get("ok") and "value" in reply else None
         except (ValueError, KeyError, TypeError):
             self._end_with(StudentError("Crash", "실행 프로세스가 알아볼 수 없는 응답을 보냈습니다"))
@@ -194,3 +207,25 @@ class SandboxSession:
             except _Died:
                 if attempt == 2:
                     raise
+
+    def put(self, path, data):
+        """Write ``data`` (bytes) at ``path`` under the session's working folder (before cells run)."""
+        if self._channel is None:
+            self._spawn()
+        self._request({"op": "put", "path": path, "data": base64.b64encode(data).decode()})
+
+    def run(self, cell, source):
+        """Run a cell as a Jupyter kernel runs it, in this session's one namespace ->
+        {"stdout", "stderr", "result": repr of a last expression or None, "error": None or {"type",
+        "message", "traceback"}}. A cell that hangs, exhausts a limit or kills its process gets that
+        as its error; the next cell starts in a fresh process (as after a kernel restart)."""
+        if self._channel is None:
+            self._spawn()
+        try:
+            reply, _ = self._exchange({"op": "run", "cell": cell, "source": source})
+        except StudentError as err:
+            return {"stdout": "", "stderr": "", "result": None,
+                    "error": {"type": err.kind, "message": err.message, "traceback": [f"{err.kind}: {err.message}"]}}
+        error = None if reply.get("ok") else reply.get("error") or {"type": "Error", "message": "", "traceback": []}
+        return {"stdout": str(reply.get("stdout") or ""), "stderr": str(reply.get("stderr") or ""),
+                "result": reply.get("result") if reply.get("ok") else None, "error": error}

@@ -10,6 +10,7 @@ from autograder.errors import StudentError
 from autograder.sandbox import pool, wire
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import REPO_ROOT, GradingSettings
+from samples.wrong_answers import MEMORY_HOG
 
 
 def _call(source, fn="f", *args, **config):
@@ -116,9 +117,18 @@ def test_nothing_the_student_starts_outlives_the_notebook(isolation, escape):
            "    return 1\n")
     with SandboxSession([("f", src)], GradingSettings(timeout=5, isolation=isolation)) as session:
         assert session.call("f") == 1
-        assert _processes_with(f"sleep\0{marker}".encode())  # it did start
-    time.sleep(0.3)
-    assert not _processes_with(f"sleep\0{marker}".encode())
+        assert _eventually(lambda: _processes_with(f"sleep\0{marker}".encode()))  # it did start (exec is not instant)
+    assert _eventually(lambda: not _processes_with(f"sleep\0{marker}".encode()))  # the reset's kill is asynchronous
+
+
+def _eventually(condition, seconds=3.0):
+    """True once ``condition()`` is, polling for up to ``seconds`` (a loaded machine may take a while)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def test_one_blas_thread_per_sandbox():
@@ -221,26 +231,6 @@ def test_a_fork_server_killed_or_stopped_by_a_student_is_replaced(signal_name):
     assert time.monotonic() - started < 5 + 30  # the reset's wait, a fresh start
 
 
-# A submission that holds memory in several processes, each under the cap, together over it.
-HOG = """import os, time
-import numpy as np
-
-def hog(children, mb):
-    pids = []
-    for _ in range(children):
-        pid = os.fork()
-        if pid == 0:
-            block = np.ones(mb * 2**20 // 8)
-            time.sleep(2)
-            os._exit(0)
-        pids.append(pid)
-    for pid in pids:
-        os.waitpid(pid, 0)
-    return children
-
-def ok():
-    return 1
-"""
 CAP_MB = 256
 SLACK_MB = 96  # what the watchdog may let through in one period (20 ms) at numpy's allocation speed
 
@@ -271,12 +261,21 @@ class _Sampler:
 
     @staticmethod
     def _sandboxes():
+        """The sandboxes' processes only: each fork server of this process and what it started (other
+        descendants of a long test session, servers or browsers of other tests, are not counted)."""
         import psutil
 
-        total = 0
+        counted = {}
         for child in psutil.Process().children(recursive=True):
             try:
-                info = child.memory_info()
+                if any("fork_server.py" in part for part in child.cmdline()):  # bwrap's processes, the server
+                    counted.update({p.pid: p for p in [child, *child.children(recursive=True)]})
+            except psutil.Error:
+                pass
+        total = 0
+        for process in counted.values():  # each once: bwrap and its server both name fork_server.py
+            try:
+                info = process.memory_info()
                 total += info.rss - info.shared
             except psutil.Error:
                 pass
@@ -296,7 +295,7 @@ def test_memory_is_capped_for_all_the_sandboxs_processes_together(isolation):
     cap together: the session is ended with a Korean message naming the limit, the sandbox held
     no more than the cap (and one watchdog period), and the next call runs."""
     settings = GradingSettings(timeout=10, memory_mb=CAP_MB, isolation=isolation)
-    with _Sampler() as sampled, SandboxSession([("hog", HOG)], settings) as session:
+    with _Sampler() as sampled, SandboxSession([("hog", MEMORY_HOG)], settings) as session:
         with pytest.raises(StudentError) as err:
             session.call("hog", 3, int(0.45 * CAP_MB))
         assert session.call("ok") == 1
@@ -330,7 +329,7 @@ def test_the_host_keeps_its_memory_while_every_worker_grades_a_memory_hog():
     errors = []
 
     def grade():
-        with SandboxSession([("hog", HOG)], settings) as session:
+        with SandboxSession([("hog", MEMORY_HOG)], settings) as session:
             try:
                 session.call("hog", 8, int(0.45 * CAP_MB))
             except StudentError as err:
