@@ -4,11 +4,10 @@ Phases, for a synthetic roster of --students students:
   forms+html     drawing every student's variant (Keras caches warm) and rendering its HTML
   pdf xN old     the PDF path as it was before issue 9 §8, on the first --old-students copies:
                  print.css parsed again in every copy, a ``nowrap`` span around every Korean
-                 word, an inline-block per choice label, an auto-layout answer grid with a
-                 cell per bubble
+                 word, an inline-block per choice label (the old text answer grid is gone: both
+                 paths now end with issue 16's answer sheet page)
   pdf xN         today's path on every copy (plus the key sheet): the stylesheet parsed once per
-                 worker, word joiners instead of spans, inline labels, a fixed-layout grid with
-                 one text cell "① ② ③ ④" per question, a fixed-layout key sheet
+                 worker, word joiners instead of spans, inline labels, a fixed-layout key sheet
 Both PDF phases run with N worker processes in the same run, the one-off cutting of the Nanum
 fonts included. ``seconds`` is wall time; ``cpu_s`` the CPU time of this process and its
 workers (on a shared machine wall time also counts other people's work; cpu_s / N is what the
@@ -50,17 +49,7 @@ _OLD_CSS = """span.kw { white-space: nowrap; }
 ol.choices li { padding-left: 0; text-indent: 0; }
 .label { display: inline-block; width: 6mm; margin-right: 0; }
 ol.choices .why { margin-left: 6mm; }
-table.bubbles { table-layout: auto; width: auto; }
-table.bubbles th:first-child { width: auto; }
-table.bubbles td { word-spacing: normal; }"""
-_ROW = re.compile(r"<td>((?:[①②③④] ?){4})</td>")
-_GRID_HEAD = re.compile(r"(<table class=\"bubbles\">\s*<tr><th>[^<]*</th><th)>")
-
-
-def _old_grid(html_text):
-    """The old answer grid: a cell per bubble under a header spanning the four."""
-    html_text = _GRID_HEAD.sub(r'\1 colspan="4">', html_text)
-    return _ROW.sub(lambda m: "".join(f"<td>{c}</td>" for c in m.group(1).split()), html_text)
+"""
 _TAG = re.compile(r"(<[^>]*>)")
 _KOREAN_WORD = re.compile(r"[^\s<>]*[\uAC00-\uD7A3][^\s<>]*")
 
@@ -90,7 +79,7 @@ class OldPdfWriter(PdfWriter):
 
     def write(self, html_text):
         with _pinned_font_timestamps():
-            return weasyprint.HTML(string=_old_keep_korean_words(_old_grid(html_text)), base_url=str(TEMPLATE_DIR)).write_pdf(
+            return weasyprint.HTML(string=_old_keep_korean_words(html_text), base_url=str(TEMPLATE_DIR)).write_pdf(
                 stylesheets=[self._css, self._old], font_config=self._font_config)
 
 

@@ -1,4 +1,4 @@
-"""``python -m quizzes build|key|check|score``."""
+"""``python -m quizzes build|key|check|score|scan``."""
 import sys
 
 from quizzes.cli import main

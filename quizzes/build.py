@@ -4,6 +4,8 @@ Layout of OUT for each section S:
     S/handout.{html,md,pdf}, S/key.{html,md,pdf}, S/key.csv      the canonical form
     S/students/<id>_<variant>.{html,md,pdf}                      with a roster
     S/key-sheet.csv, S/key-sheet.{html,pdf}                      with a roster
+    S/answer-sheet.{html,pdf}                                    with a roster: a blank sheet
+The HTML and PDF handouts end with the copy's answer sheet (``quizzes.sheets``).
     S/moodle.xml, S/qti.zip                                      formats moodle, qti
 """
 import os
@@ -17,7 +19,7 @@ from tqdm import tqdm
 from quizzes.bank import BANK_DIR, load_section
 from quizzes.export_moodle import moodle_xml
 from quizzes.export_qti import qti_zip
-from quizzes.render import render, render_key_sheet
+from quizzes.render import render, render_blank_sheet, render_key_sheet
 from quizzes.variants import canonical_form, export_groups, key_csv, read_roster, student_forms
 
 FORMATS = ("html", "pdf", "md", "moodle", "qti")
@@ -64,6 +66,7 @@ def section_files(bank, formats, *, seed=0, lang="ko", course=None, students=Non
             for fmt in ("html", "md"):
                 document(name, fmt, lambda: render(f"handout.{fmt}", form, lang, course))
         document("key-sheet", "html", lambda: render_key_sheet(forms, lang, course))
+        document("answer-sheet", "html", lambda: render_blank_sheet(canonical, lang, course))
         files["key-sheet.csv"] = key_csv(forms)
     if "moodle" in formats or "qti" in formats:
         groups = [(bank, export_groups(bank, seed, export_variants))]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m quizzes build|key|check|score``."""
+"""Command line: ``python -m quizzes build|key|check|score|scan``."""
 import argparse
 import json
 import sys
@@ -59,6 +59,13 @@ def _parser():
     s.add_argument("--out", type=Path, help="folder for scores.csv, items.csv, report.png "
                                            "(default: next to RESPONSES)")
     s.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the printed report and report.png")
+
+    r = sub.add_parser("scan", help="read answer sheets from scans and photos, then score them")
+    r.add_argument("scans", type=Path, nargs="+", help="PDFs from a copier, JPEG/PNG photos, or folders of them")
+    r.add_argument("--key", type=Path, required=True, help="key-sheet.csv (or key.csv) of the build that printed them")
+    r.add_argument("--out", type=Path, required=True, help="folder for responses.csv, review.csv, review.html and "
+                                                           "the scores (decisions in its review.csv are applied)")
+    r.add_argument("--lang", choices=("ko", "en"), default="ko", help="language of the printed report and report.png")
     return parser
 
 
@@ -164,6 +171,19 @@ def _score(args):
     return 0
 
 
+def _scan(args):
+    from quizzes.scan.run import scan, summary
+
+    result = scan(args.scans, args.key, args.out)
+    for line in result.unreadable:
+        print(f"읽지 못함 (unreadable): {line}", file=sys.stderr)
+    if result.rows:
+        _score(argparse.Namespace(responses=args.out / "responses.csv", key=args.key, out=args.out, lang=args.lang))
+    print(f"\n{summary(result)}")
+    print(f"검토 (review): {args.out / 'review.html'}, 결정은 {args.out / 'review.csv'}의 decision 칸에")
+    return 0 if result.rows else 1
+
+
 def _percent(value):
     return "  -" if value is None else f"{value:>4.0%}"
 
@@ -171,7 +191,7 @@ def _percent(value):
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return {"build": _build, "key": _key, "check": _check, "score": _score}[args.command](args)
+        return {"build": _build, "key": _key, "check": _check, "score": _score, "scan": _scan}[args.command](args)
     except InputError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2

@@ -17,7 +17,8 @@ from quizzes.csvfiles import column, read_rows
 from quizzes.errors import InputError
 
 CANONICAL = "CANON"
-_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
+CODE_LENGTH = 6  # characters of a variant code
 _CODE_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _ID_COLUMNS = ("student_id", "학번")
 _NAME_COLUMNS = ("name", "이름")
@@ -94,7 +95,7 @@ def rng_for(seed, section, tag):
 
 def _code(seed, section, student_id, attempt):
     n = int.from_bytes(_digest("code", seed, section, student_id, attempt)[:4], "big")
-    return "".join(_CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(6))
+    return "".join(CODE_ALPHABET[(n >> (5 * i)) & 31] for i in range(CODE_LENGTH))
 
 
 def _parametric_items(section):

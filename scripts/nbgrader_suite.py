@@ -65,8 +65,14 @@ def _outcomes(report):
     return outcomes
 
 
+CLASSES = {"TestNbGraderAutograde": "autograde", "TestNbGraderFeedback": "generate_feedback", "TestNbGraderAPI": "api",
+           "TestNbGraderDb": "db", "TestNbGraderExport": "export", "TestNbGraderFetchFeedback": "fetchfeedback",
+           "TestNbGraderList": "list", "TestNbGraderReleaseFeedback": "releasefeedback", "TestNbGraderUpdate": "update"}
+
+
 def _module(test_id):
-    return next((m for m, path in MODULES.items() if test_id.startswith(path + ".")), test_id.split("::")[0])
+    """The module of a test id (pytest's JUnit report names only the test's class with --pyargs)."""
+    return CLASSES.get(test_id.split("::")[0].rsplit(".", 1)[-1], test_id.split("::")[0])
 
 
 def main(argv=None):

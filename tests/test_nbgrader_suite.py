@@ -1,8 +1,8 @@
 """nbgrader's own autograde tests pass with the project's configuration in force in every course they
 make (issue 21 §4): scripts/nbgrader_suite.py runs them with the lines an instructor adds to a
-course (add_chapter) loaded for each test's course. Stock nbgrader passes every one of them on
-Linux but the two marked for Windows; so must the project's (the script's full run compares all the
-listed modules with stock, test for test: README, "Adding the chapter to your course")."""
+course (add_chapter) loaded for each test's course. Stock nbgrader passes 40 of them here and skips
+two (marked to skip); so must the project's. The script's full run compares all the listed modules
+with stock, test for test (README, "Adding the chapter to your course": 0 differing of 145)."""
 import json
 import subprocess
 import sys
@@ -16,5 +16,5 @@ def test_nbgraders_autograde_tests_pass_with_the_chapter_added(tmp_path):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     outcomes = json.loads((tmp_path / "outcomes.json").read_text())["project"]
     assert len(outcomes) >= 40 and "failed" not in outcomes.values()
-    skipped = sorted(t for t, o in outcomes.items() if o == "skipped")
-    assert all("windows" in t.lower() or "win32" in t.lower() for t in skipped) or len(skipped) <= 2, skipped
+    skipped = {t.rsplit("::", 1)[-1] for t, o in outcomes.items() if o == "skipped"}
+    assert skipped == {"test_many_students", "test_infinite_loop_with_output"}  # stock skips these two (marked so)

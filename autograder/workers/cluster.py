@@ -63,10 +63,26 @@ def open_cluster(settings):
             client.register_plugin(GradingWorker())
             yield client
         finally:
-            client.close()
+            with _quiet_shutdown():
+                client.close()
     finally:
         if cluster is not None:
-            cluster.close()
+            with _quiet_shutdown():
+                cluster.close()
+
+
+@contextmanager
+def _quiet_shutdown():
+    """Dask's own logs silenced while it closes: a LocalCluster restores its log level as it starts to close,
+    and a worker already gone (Ctrl-C reaches the whole process group) is then logged with a traceback
+    ("Batched Comm Closed") that is no fault."""
+    logger = logging.getLogger("distributed")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _check_can_listen(address):

@@ -49,12 +49,13 @@ def test_text_reads_back(handout):
     variant = pdf.stem.split("_")[1]
     pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
     text = _run("pdftotext", "-layout", str(pdf), "-")
-    for expected in ("혼자 공부하는 머신러닝+딥러닝", "홍길동", "2024007", variant, "답안 표기란", "①", "④"):
+    for expected in ("혼자 공부하는 머신러닝+딥러닝", "홍길동", "2024007", variant, "답안지", "①", "④"):
         assert expected in text
     first_stem = re.sub(r"[*`]", "", form.questions[0].stem["ko"])
     assert first_stem[:15] in re.sub(r"\s+", " ", text)
-    for page in range(1, pages + 1):  # footer from the @page margin box, on every page
+    for page in range(1, pages):  # footer from the @page margin box, on every page but the answer sheet
         assert f"9-2 확인 문제 · 유형 {variant} · {page} / {pages}" in text
+    assert f"· {pages} / {pages}" not in text
 
 
 def test_fonts_are_embedded_nanum(handout):
@@ -105,15 +106,21 @@ def test_keep_korean_words_markup():
                                        '<pre>a = 1  # 주석</pre>')
 
 
-def test_answer_grid_shares_a_page_when_it_fits(tmp_path):
-    """A short form (one bank question) puts the questions and the grid on one page."""
+def test_answer_sheet_is_a_page_of_its_own(tmp_path):
+    """A short form (one bank question): its questions on page 1, page 2 left blank with a note,
+    the answer sheet on page 3: printed double-sided, the sheet starts a leaf of its own (no
+    question on its back), so it can be handed in and scanned alone."""
     bank = copy_bank(tmp_path)
     data = yaml.safe_load((bank / "9-1.yaml").read_text(encoding="utf-8"))
     data["items"] = data["items"][:1]
     (bank / "9-1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     build(["9-1"], ("pdf",), tmp_path / "out", bank_dir=bank, jobs=1)
-    info = _run("pdfinfo", str(tmp_path / "out" / "9-1" / "handout.pdf"))
-    assert re.search(r"^Pages:\s+1$", info, re.M), info
+    pdf = tmp_path / "out" / "9-1" / "handout.pdf"
+    info = _run("pdfinfo", str(pdf))
+    assert re.search(r"^Pages:\s+3$", info, re.M), info
+    blank = _run("pdftotext", "-f", "2", "-l", "2", str(pdf), "-")
+    assert "비워 두었습니다" in blank and "답안지는 새 장에서" in blank and "①" not in blank
+    assert "답안지 · 9-1" in _run("pdftotext", "-f", "3", "-l", "3", str(pdf), "-")
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +144,7 @@ def test_lecture_hall_is_byte_identical_whatever_the_workers(hall):
     build(["9-1"], ("pdf",), folder / "b", roster=roster, bank_dir=FIXTURE_BANK, seed=5, jobs=2)
     build(["9-1"], ("pdf",), folder / "c", roster=roster, bank_dir=FIXTURE_BANK, seed=5, jobs=1)
     a, b, c = _pdfs(folder / "a"), _pdfs(folder / "b"), _pdfs(folder / "c")
-    assert len(a) == 4 + 3  # four students, handout, key, key sheet
+    assert len(a) == 4 + 4  # four students, handout, key, key sheet, blank answer sheet
     assert a.keys() == b.keys() == c.keys()
     assert [p for p in a if not a[p] == b[p] == c[p]] == []
 
@@ -156,7 +163,7 @@ def test_each_student_file_holds_one_copy_in_nanum_fonts(hall):
         assert [c for c in codes.values() if c in text] == [codes[student]]
         pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
         footers = re.findall(r"9-1 확인 문제 · 유형 (\w+) · (\d+) / (\d+)", text)
-        assert footers == [(codes[student], str(n), str(pages)) for n in range(1, pages + 1)], footers
+        assert footers == [(codes[student], str(n), str(pages)) for n in range(1, pages)], footers  # not the sheet
         rows = _run("pdffonts", str(pdf)).splitlines()[2:]
         assert rows and all("Nanum" in r.split()[0] and r.split()[-5] == "yes" for r in rows), rows
 
@@ -187,11 +194,13 @@ def test_writer_parses_the_print_stylesheet_once(monkeypatch):
     assert all(o.startswith(b"%PDF") for o in outputs)
 
 
-def test_answer_grid_prints_one_row_of_bubbles_per_question(handout):
-    """The grid is a text row "① ② ③ ④" per question (issue 9 §8), under a header naming the choices."""
+def test_answer_sheet_prints_one_row_of_boxes_per_question(handout):
+    """The last page is the answer sheet: its heading, the readable code line, a number per question."""
     pdf, form = handout
-    text = _run("pdftotext", "-layout", str(pdf), "-")
-    grid = text[text.index("답안 표기란"):]
-    assert re.search(r"문항\s+답 \(하나만 칠하기\)", grid)
-    rows = re.findall(r"^\s*(\d+)\s+① +② +③ +④\s*$", grid, re.M)
-    assert [int(n) for n in rows] == list(range(1, len(form.questions) + 1))
+    pages = int(re.search(r"Pages:\s+(\d+)", _run("pdfinfo", str(pdf))).group(1))
+    sheet = _run("pdftotext", "-layout", "-f", str(pages), "-l", str(pages), str(pdf), "-")
+    assert "답안지 · 9-2" in sheet and "① ② ③ ④".replace(" ", "") in sheet.replace(" ", "")
+    variant = pdf.stem.split("_")[1]
+    assert re.search(rf"9-2 · {variant} · 2024007 · 1/1 · [0-9a-f]{{8}}-[0-9a-f]{{4}}", sheet), sheet
+    numbers = sorted(int(n) for n in re.findall(r"(?<![\d/-])(\d{1,2})(?![\d/-])", sheet.split("마세요.")[-1]))
+    assert numbers == list(range(1, len(form.questions) + 1))

@@ -41,25 +41,23 @@ def test_html_is_autoescaped_and_markdown_lite_works(forms):
     assert css_string('9-2 "x" </style>') == '"9-2 \\22 x\\22  \\3c /style\\3e "'
 
 
-def test_handout_header_labels_and_grid(forms):
+def test_handout_header_labels_and_answer_sheet(forms):
     _, students = forms
     form = students[0]
     html = render("handout.html", form, course="테스트 과목")
-    for text in ("테스트 과목", "9-2", "김철수", "2024001", form.variant, "답안 표기란"):
+    for text in ("테스트 과목", "9-2", "김철수", "2024001", form.variant, "답안지"):
         assert text in html
     n = len(form.questions)
     assert html.count('class="question"') == n
     for label in LABELS:
         assert html.count(f'<span class="label">{label}</span>') == n
-    grid = html[html.index('<section class="grid">'):]
-    assert form.variant in grid and "2024001" in grid  # the answer page identifies its copy
-    tables = re.findall(r'<table class="bubbles">(.*?)</table>', grid, re.S)
-    assert len(tables) == (n + 9) // 10  # columns of at most 10 questions
-    # one row per question: its number, then one text cell with the four bubbles to fill
-    rows = [r for t in tables for r in re.findall(r"<tr><th>(\d+)</th><td>([^<]*)</td></tr>", t)]
-    assert [int(number) for number, _ in rows] == list(range(1, n + 1))
-    assert all(cells.split() == list(LABELS) for _, cells in rows)
-    assert all(re.search(r"<tr><th>문항</th><th>답 \(하나만 칠하기\)</th></tr>", t) for t in tables)
+    sheet = html[html.index('<section class="sheet"'):]
+    assert form.variant in sheet and "2024001" in sheet  # the answer sheet identifies its copy
+    assert sheet.count('class="box"') == 4 * n and sheet.count('class="mark"') == 4
+    assert sheet.count("<svg") == 1  # the QR code, drawn as vector paths
+    numbers = re.findall(r'<div class="l number"[^>]*>(\d+)</div>', sheet)
+    assert [int(x) for x in numbers] == list(range(1, n + 1))
+    assert 'class="l title"' not in sheet  # a student's own copy has nothing to bubble
 
 
 def test_key_marks_the_key_and_explains(forms):
@@ -98,11 +96,13 @@ def test_key_sheet(forms):
         assert re.findall(r"<td>([①②③④])</td>", row) == [LABELS[q.key - 1] for q in form.questions]
 
 
-def test_grid_columns_of_ten(forms):
+def test_answer_sheet_holds_every_question(forms):
     canonical, _ = forms
-    long = replace(canonical, questions=canonical.questions * 4)  # 24 questions
-    grid = render("handout.html", long).split('<section class="grid">')[1]
-    assert [t.count("<tr><th>") - 1 for t in grid.split('<table class="bubbles">')[1:]] == [10, 10, 4]
+    long = replace(canonical, questions=canonical.questions * 4)
+    sheet = render("handout.html", long).split('<section class="sheet"')[1]
+    numbers = re.findall(r'<div class="l number"[^>]*>(\d+)</div>', sheet)
+    assert [int(x) for x in numbers] == list(range(1, len(long.questions) + 1))
+    assert ">학번<" in sheet and sheet.count('class="box"') == 4 * len(long.questions) + 100  # 10 digits x 0-9
 
 
 def test_canonical_form_prints_its_korean_label(forms):
@@ -111,13 +111,6 @@ def test_canonical_form_prints_its_korean_label(forms):
         text = render(template, canonical, "ko")
         assert "CANON" not in text and "기본형" in text, template
     assert "canonical" in render("handout.html", canonical, "en")
-
-
-def test_grid_header_has_no_empty_cells(forms):
-    _, students = forms
-    grid = render("handout.html", students[0]).split('<section class="grid">')[1]
-    headers = re.findall(r"<th[^>]*>(.*?)</th>", grid)
-    assert headers and all(h.strip() for h in headers), headers
 
 
 def test_print_css_breaks_korean_between_words():

@@ -106,7 +106,7 @@ def test_same_seed_and_roster_give_byte_identical_output(tmp_path):
     build(["9-1"], out=tmp_path / "b", seed=3, **kwargs)
     a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
     assert a.keys() == b.keys() and len(a) == len(first)
-    assert sum(p.suffix == ".pdf" for p in a) == 5  # handout, key, key sheet, two students
+    assert sum(p.suffix == ".pdf" for p in a) == 6  # handout, key, key sheet, blank answer sheet, two students
     assert [p for p in a if a[p] != b[p]] == []
     build(["9-1"], out=tmp_path / "c", seed=4, **(kwargs | {"formats": ("html",)}))
     def students(tree):

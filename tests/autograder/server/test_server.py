@@ -517,6 +517,8 @@ def test_stopping_the_server_requeues_what_was_grading_in_one_line(course, tmp_p
         states = dict(conn.execute(text("SELECT id, status FROM submissions")).all())
     engine.dispose()
     assert set(states) == set(ids) and "running" not in states.values() and "queued" in states.values()
+    if stop == "SIGTERM":
+        return  # the next start's grading of the queue is the same for both (checked once, after SIGINT)
     with serving(course, db) as (base, _, _):
         for sid, student in ids.items():
             assert _wait_graded(base, tokens[student], [sid])[sid]["score"] == 12.0
