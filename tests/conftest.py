@@ -22,8 +22,14 @@ TEST_STUDENTS = {**SAMPLE_STUDENTS, "noisy_full": ["solution"], "markup_hostile"
 def model_cache(tmp_path_factory):
     """One folder of the grader's training results for the whole test run, the nbgrader and batch
     subprocesses included (AUTOGRADER_MODEL_CACHE, read by nbgrader_config.py): the solution's models
-    of notebook 05 train once per run, as in one class."""
-    folder = str(tmp_path_factory.mktemp("model-cache"))
+    of notebook 05 train once per run, as in one class. Under pytest-xdist the workers share it (the
+    cache locks each key, as a class's workers do)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "model-cache"
+        shared.mkdir(exist_ok=True)
+        folder = str(shared)
+    else:
+        folder = str(tmp_path_factory.mktemp("model-cache"))
     previous = os.environ.get("AUTOGRADER_MODEL_CACHE")
     os.environ["AUTOGRADER_MODEL_CACHE"] = folder
     yield folder
