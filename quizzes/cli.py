@@ -122,13 +122,17 @@ _SCORE_TEXT = {
 
 
 def _score(args):
+    return _report_scores(args.responses, args.key, args.out or args.responses.parent, args.lang)
+
+
+def _report_scores(responses, key, out, lang):
+    """Score RESPONSES against KEY: the tables printed, the CSV files and report.png written into ``out``."""
     from quizzes.fonts import FontNotInstalledError
     from terminal.width import display_width, pad
     from quizzes.scoring import misconception_summary, option_label, plot, score, write_csv
 
-    text = _SCORE_TEXT[args.lang]
-    report = score(args.responses, args.key)
-    out = args.out or args.responses.parent
+    text = _SCORE_TEXT[lang]
+    report = score(responses, key)
     out.mkdir(parents=True, exist_ok=True)
     sid, variant, points = text["students"]
     print(f"{pad(sid, 11)} {pad(variant, 8)} {points}")
@@ -141,7 +145,7 @@ def _score(args):
         cells = [i["item_id"], i["n"], f"{i['difficulty']:.2f}",
                  *("-" if v is None else f"{v:.2f}" for v in (i["discrimination"], i["upper_lower"]))]
         print("  ".join(pad(v, w, "<" if c == 0 else ">") for c, (v, w) in enumerate(zip(cells, widths))))
-    labels = [option_label(row["option"], args.lang) for row in report.distractors]
+    labels = [option_label(row["option"], lang) for row in report.distractors]
     print(f"\n{text['distractors']}")
     width = max(map(display_width, labels), default=3) + 2
     for row, label in zip(report.distractors, labels):
@@ -152,7 +156,7 @@ def _score(args):
     print(f"\n{text['summary']}")
     for row in summary[:10]:
         print(f"  {row['share']:>5.0%}  {row['chosen']:>6}/{row['offered']:<7}  "
-              f"{option_label(row['misconception'], args.lang)}  [{row['items']}]")
+              f"{option_label(row['misconception'], lang)}  [{row['items']}]")
     kr20 = "-" if report.kr20 is None else f"{report.kr20:.2f}"
     print(f"\n{text['kr20']}: {kr20}")
     for message in report.messages:
@@ -162,7 +166,7 @@ def _score(args):
     write_csv(report.distractors, out / "distractors.csv")
     write_csv(summary, out / "misconceptions.csv")
     try:
-        plot(report, out / "report.png", args.lang)
+        plot(report, out / "report.png", lang)
     except FontNotInstalledError as exc:  # the numbers matter more than the language of the picture
         print(text["no_font"].format(why=exc), file=sys.stderr)
         plot(report, out / "report.png", "en")
@@ -178,7 +182,7 @@ def _scan(args):
     for line in result.unreadable:
         print(f"읽지 못함 (unreadable): {line}", file=sys.stderr)
     if result.rows:
-        _score(argparse.Namespace(responses=args.out / "responses.csv", key=args.key, out=args.out, lang=args.lang))
+        _report_scores(args.out / "responses.csv", args.key, args.out, args.lang)
     print(f"\n{summary(result)}")
     print(f"검토 (review): {args.out / 'review.html'}, 결정은 {args.out / 'review.csv'}의 decision 칸에")
     return 0 if result.rows else 1
