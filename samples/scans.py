@@ -133,21 +133,38 @@ def erase(img, box, dpi, rng, clean):
     img[y - pad:y + h + pad, x - pad:x + w + pad] = np.clip(np.maximum(erased, original), 0, 255).astype(np.uint8)
 
 
+def _stroke(img, pen, start, length, angle):
+    """A straight stray stroke in ``pen`` (80% pressed) from ``start`` (px), ``length`` px long."""
+    mask = _mask(img)
+    x, y = start
+    cv2.line(mask, (int(x), int(y)), (int(x + length * np.cos(angle)), int(y + length * np.sin(angle))), 1.0,
+             pen.width, cv2.LINE_AA)
+    pen.apply(img, mask, 0.8)
+
+
 def stray_marks(img, dpi, rng, n):
-    """``n`` stray strokes and dots away from the boxes' centres (margins, between rows)."""
+    """``n`` stray strokes and dots anywhere on the page's lower part (margins, rows, boxes)."""
     h, w = img.shape
     pen = Pen(rng, "pencil", dpi)
     for _ in range(n):
-        mask = _mask(img)
         x, y = int(rng.uniform(0.12, 0.88) * w), int(rng.uniform(0.25, 0.9) * h)
         if rng.random() < 0.5:
+            mask = _mask(img)
             cv2.circle(mask, (x, y), max(1, int(dpi / 25.4 * rng.uniform(0.2, 0.5))), 1.0, -1)
+            pen.apply(img, mask, 0.8)
         else:
-            length = dpi / 25.4 * rng.uniform(3, 12)
-            angle = rng.uniform(0, np.pi)
-            cv2.line(mask, (x, y), (int(x + length * np.cos(angle)), int(y + length * np.sin(angle))), 1.0,
-                     pen.width, cv2.LINE_AA)
-        pen.apply(img, mask, 0.8)
+            _stroke(img, pen, (x, y), dpi / 25.4 * rng.uniform(3, 12), rng.uniform(0, np.pi))
+
+
+def stroke_across(img, box, dpi, rng):
+    """A straight stray stroke (pencil, 4-10 mm) through a point inside ``box``: a slip of the
+    hand across a box, as thin as a tick."""
+    x, y, w, h = _box_px(box, dpi)
+    length, angle = dpi / 25.4 * rng.uniform(4, 10), rng.uniform(0, np.pi)
+    through = rng.uniform(0.3, 0.7)  # where along the stroke it passes the box's point
+    px, py = x + w * rng.uniform(0.3, 0.7), y + h * rng.uniform(0.3, 0.7)
+    _stroke(img, Pen(rng, "pencil", dpi), (px - through * length * np.cos(angle), py - through * length * np.sin(angle)),
+            length, angle)
 
 
 def mark_sheet(img, layout, dpi, rng, answers, ids=None, *, pen_kind=None, shapes=SHAPES, erasures=0.06,
