@@ -163,8 +163,8 @@ def stroke_across(img, box, dpi, rng):
     length, angle = dpi / 25.4 * rng.uniform(4, 10), rng.uniform(0, np.pi)
     through = rng.uniform(0.3, 0.7)  # where along the stroke it passes the box's point
     px, py = x + w * rng.uniform(0.3, 0.7), y + h * rng.uniform(0.3, 0.7)
-    _stroke(img, Pen(rng, "pencil", dpi), (px - through * length * np.cos(angle), py - through * length * np.sin(angle)),
-            length, angle)
+    start = (px - through * length * np.cos(angle), py - through * length * np.sin(angle))
+    _stroke(img, Pen(rng, "pencil", dpi), start, length, angle)
 
 
 def mark_sheet(img, layout, dpi, rng, answers, ids=None, *, pen_kind=None, shapes=SHAPES, erasures=0.06,
