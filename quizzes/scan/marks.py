@@ -21,13 +21,21 @@ Two cover thresholds, as in auto-multiple-choice, and the contrast split the box
                                    "erased" when fainter but still greyer than an empty box by
                                    FAINT (what a rubber leaves); else empty
 
-A row's answer is its one marked box, beside which erased boxes are changed answers; a small mark
-as dark as the page's marks alone in an otherwise clean row counts. Every other row with ink goes
-to review with the reader's best reading: two or more marked boxes, a doubtful box beside other
-ink or a pale or faint one alone (read as that box), only erased ink (an answer rubbed out to
-leave it blank, or a mark too faint to tell: read as that box when its contrast is VISIBLE or
-more, else as blank). The same holds for the small 학번 and variant bubbles (EMPTY_ID: they are
-filled, not ticked), so a faint or rubbed-out digit never shortens a 학번 unnoticed.
+A box with a mark is also "rubbed" when its inside BESIDE_MM or more away from the mark's strokes
+is still RUBBED greyer than an empty box (medians): a stroke over a rubbed-out mark.
+
+A row's answer is its one marked box; a small mark as dark as the page's marks alone in an
+otherwise clean row counts. A row that shows a change of mind (an erased, cancelled or rubbed
+box, or beside a thin mark an empty box with a trace of ink: contrast TRACE or more) is decided
+alone only when its answer is a clear mark, covering CLEAR of its box or more:
+a stray stroke or a tick is the same thin line, and beside erased ink it may be either a new
+answer or a stroke across a row left blank. Every other row with ink goes to review with the
+reader's best reading: two or more marked boxes, a doubtful box beside other ink or a pale or
+faint one alone (read as that box), a thin mark beside erased or cancelled ink or over erased
+ink (read as that box), only erased ink (an answer rubbed out to leave it blank, or a mark too
+faint to tell: read as that box when its contrast is VISIBLE or more, else as blank). The same
+holds for the small 학번 and variant bubbles (EMPTY_ID: they are filled, not ticked), so a faint
+or rubbed-out digit never shortens a 학번 unnoticed.
 """
 from dataclasses import dataclass
 
@@ -43,25 +51,30 @@ MARKED = 0.12
 SOLID = 0.90  # a box this covered beside a lighter mark was filled to cancel it
 LIGHTER = 0.75  # ... when the other mark covers less than this
 FAINT = 0.015  # mean ink of a box's inside above an empty box's: ink, if too little to count
+RUBBED = 0.03  # median ink beside a mark's strokes above an empty box's: a rubbed-out mark under it (thin marks: 0.023 at most)
 PALE = 0.5  # contrast under this share of the page's marks: a pale mark
 ERASED = 0.3  # ... under this, what a rubber leaves of a mark (it takes 70% or more); above it, a faint mark
+CLEAR = 0.5  # beside erased or cancelled ink, a mark covering less of its box (a tick, a stray stroke): review
+TRACE = 0.08  # ... and beside such a mark, an empty box this much darker than the others holds a rubbed-out mark
 VISIBLE = 0.15  # an erased box at least this dark is read as a faint mark, until the instructor decides
 CONTRAST = 0.06  # a row's darkest box at least this much darker than an empty one holds a mark
 THRESHOLD = (0.04, 0.30)  # the per-pixel ink threshold above the paper's noise: 45% of the marks' darkness, within these
 SHIFT_MM = 1.5  # how far a row is searched for its printed outlines
+BESIDE_MM = 0.4  # a mark's strokes and their blurred edges: ink this far from them is not theirs
 CORE_MM = 0.8  # contrast is taken this far inside the outline (cover from 0.45 mm): a blurred outline stays out
 
 
 @dataclass
 class BoxRead:
     """One box: its value (choice number, digit, character), cover (0-1), contrast (a share of
-    the page's marks, 1.0 when the page has too few marks to tell) and state: "empty",
-    "erased", "doubtful", "marked" or "cancelled"."""
+    the page's marks, 1.0 when the page has too few marks to tell), state: "empty", "erased",
+    "doubtful", "marked" or "cancelled", and rubbed: erased ink beside its mark."""
 
     value: object
     cover: float
     contrast: float
     state: str
+    rubbed: bool = False
 
 
 @dataclass
@@ -169,13 +182,23 @@ def _threshold(noise, level):
     return noise + (THRESHOLD[1] if level is None else float(np.clip(0.45 * level, *THRESHOLD)))
 
 
+def _beside(pixels, threshold):
+    """Median ink of a box's inside BESIDE_MM or more away from its inked pixels (``pixels`` above
+    ``threshold``; the median, as a pencil stroke's grainy ends lie there too); None when under 15%
+    of the inside is that far (a filled box)."""
+    reach = 2 * _px(BESIDE_MM) + 1
+    away = cv2.dilate((pixels > threshold).astype(np.uint8), np.ones((reach, reach), np.uint8)) == 0
+    return float(np.median(pixels[away])) if away.sum() >= max(1, 0.15 * pixels.size) else None
+
+
 def _row_reads(m, noise, level, empty):
     """BoxReads of one measured row."""
     threshold = _threshold(noise, level)
     covers = [float((p > threshold).mean()) for p in m.pixels]
     least, floor, emptiest = _empty(covers), _empty(m.mean), _empty(m.dark)
+    paper = _empty([float(np.median(p)) for p in m.pixels])
     reads = []
-    for box, cover, dark, mean in zip(m.boxes, covers, m.dark, m.mean):
+    for box, cover, dark, mean, pixels in zip(m.boxes, covers, m.dark, m.mean, m.pixels):
         cover = max(0.0, cover - least)
         contrast = 1.0 if level is None else (dark - emptiest) / level
         if cover >= max(MARKED, empty):
@@ -184,8 +207,14 @@ def _row_reads(m, noise, level, empty):
             state = "doubtful"
         else:
             state = "erased" if mean - floor >= FAINT else "empty"
-        reads.append(BoxRead(box.value, round(cover, 3), round(contrast, 2), state))
+        beside = _beside(pixels, threshold) if state in ("marked", "doubtful") else None
+        rubbed = beside is not None and beside - paper >= RUBBED
+        reads.append(BoxRead(box.value, round(cover, 3), round(contrast, 2), state, rubbed))
     return reads
+
+
+_OVER_ERASED = ("지운 자국이나 취소한 칸 옆의 가는 표시: 새 답인지 지나간 선인지 확인 "
+                "(a thin mark beside or over erased or cancelled ink: a new answer or a stray stroke)")
 
 
 def _decide(field, reads):
@@ -200,17 +229,24 @@ def _decide(field, reads):
             marked = light
     doubtful = [r for r in reads if r.state == "doubtful"]
     erased = [r for r in reads if r.state == "erased"]
-    if not marked and len(doubtful) == 1 and not erased:  # a mark alone in a clean row
+    if not marked and len(doubtful) == 1 and not erased:  # a mark alone in its row
         only = doubtful[0]
+        if only.rubbed:
+            return str(only.value), _OVER_ERASED
         if only.contrast >= PALE and only.cover >= EMPTY:  # small, but as dark as the page's marks: it counts
             only.state = "marked"
             return str(only.value), ""
         return str(only.value), "흐린 표시 하나만 있음 (only a faint mark)"
     value = "/".join(str(r.value) for r in marked)
+    thin = len(marked) == 1 and marked[0].cover < CLEAR
+    traces = [r for r in reads if r.state == "empty" and r.contrast >= TRACE]
+    changed = erased or (thin and traces) or any(r.state == "cancelled" or r.rubbed for r in reads)  # a change of mind
     if len(marked) >= 2:
         return value, "두 개 이상 표시 (more than one box marked)"
     if doubtful:
         return value, "흐리거나 작은 표시 (faint or small mark)"
+    if changed and (thin or marked and marked[0].rubbed):
+        return value, _OVER_ERASED
     if erased and not marked:  # rubbed out to leave it blank, or a mark too faint to count
         value = str(erased[0].value) if len(erased) == 1 and erased[0].contrast >= VISIBLE else ""
         return value, "지운 자국이나 아주 흐린 표시만 있음 (only an erased or very faint mark)"

@@ -183,7 +183,8 @@ class _Pass:
         name = f"{item}/{row.field}:{row.row}"
         decision = self.decisions.get(name)
         if row.problem:
-            read = " ".join(f"{b.value}:{b.state}({b.cover:.2f}, {b.contrast:.2f})" for b in row.boxes if b.state != "empty")
+            read = " ".join(f"{b.value}:{b.state}{'+erased' if b.rubbed else ''}({b.cover:.2f}, {b.contrast:.2f})"
+                            for b in row.boxes if b.state != "empty")
             self.problem(name, who, f"{label} {row.problem}", f"{row.value or '-'}  [{read}]",
                          _crop(straight, row.rect))
         if decision:

@@ -18,7 +18,8 @@ from quizzes.sheets.layout import ANSWER, sheet_layout
 from quizzes.sheets.qr import SheetId, decode, encode
 
 from quiz_support import FIXTURE_BANK, copy_bank
-from samples.scans import Pen, copier, draw_mark, mark_sheet, page_count, pdf_of, phone, render_pdf_page
+from samples.scans import (Pen, copier, draw_mark, erase, mark_sheet, page_count, pdf_of, phone, render_pdf_page,
+                           stroke_across)
 
 ROSTER = ["2024101", "2024102", "2024103", "2024104", "2024105", "2024106"]
 
@@ -185,6 +186,73 @@ def test_doubles_and_faint_marks_go_to_review_and_decisions_apply(built, tmp_pat
     again = _responses(res)[ROSTER[0]]
     for item in decided:
         assert again[item.rsplit(":", 1)[1]] == "1"
+
+
+def _change_of_mind(img, layout, dpi, rng, pen):
+    """Mark the rows of a sheet page with changes of mind beside strokes that are not a clear mark:
+    {question: (what the student meant, must the row go to review?)}."""
+    rows = layout.rows()
+    truth = {}
+    for q in layout.questions:
+        boxes = rows[(ANSWER, q)]
+        old, other = (boxes[i] for i in rng.permutation(len(boxes))[:2])
+        case = (q - 1) % 6
+        if case in (0, 1, 3, 4):  # a mark rubbed out, a grey left (case 1: a fill's, all around the later stroke)
+            draw_mark(img, old, dpi, pen, "fill" if case == 1 else rng.choice(["fill", "cross"]), rng)
+            erase(img, old, dpi, rng, clean=case == 4)  # a darker grey than a clean rub's reads as a faint mark
+        if case == 0:  # ... and a stray stroke across another box: the row was left blank
+            stroke_across(img, other, dpi, rng)
+            truth[q] = ("", True)
+        elif case == 1:  # ... and a stray stroke over the rubbed-out filled box
+            stroke_across(img, old, dpi, rng)
+            truth[q] = ("", True)
+        elif case == 2:  # a box filled to cancel it, and a stray stroke across another box
+            draw_mark(img, old, dpi, pen, "solid", rng)
+            stroke_across(img, other, dpi, rng)
+            truth[q] = ("", True)
+        elif case == 3:  # ... and a faint small tick: the new answer, too faint to be sure of
+            draw_mark(img, other, dpi, Pen(rng, "light pencil", dpi), "tick", rng, size=0.45)
+            truth[q] = (str(other.value), True)
+        elif case == 4:  # ... cleanly, and a new answer filled in: a plain change of answer, read alone
+            draw_mark(img, other, dpi, pen, "fill", rng)
+            truth[q] = (str(other.value), False)
+        else:  # an ordinary mark
+            draw_mark(img, other, dpi, pen, rng.choice(["fill", "cross", "tick"]), rng)
+            truth[q] = (str(other.value), False)
+    return truth
+
+
+def test_stray_strokes_beside_erased_or_cancelled_marks_go_to_review(built, tmp_path):
+    """A row that shows a change of mind (a mark rubbed out, a box filled to cancel) and another
+    stroke that is not a clear mark is never decided silently: a straight stray stroke (as thin as
+    a tick) across another box or over the rubbed-out box of a row left blank, a stray stroke
+    beside a cancelled box, a faint tick beside a rubbed-out mark each go to review with the crop
+    of their row; a rubbed-out mark beside a new filled answer, and ordinary marks, are read alone.
+    Two students' copies: a copier scan (pen) and a phone photo (pencil)."""
+    out, key, copies = built
+    rng = np.random.default_rng(1616)
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    layout = sheet_layout(_choices(copies), ())[0]
+    assert len(layout.questions) >= 6
+    truths = {}
+    for student, pen_kind, name in ((ROSTER[0], "pen", "a.png"), (ROSTER[1], "pencil", "b.jpg")):
+        pdf = _pdf(out, "9-2", student)
+        img = render_pdf_page(pdf, page_count(pdf) - 1, 200)
+        truths[student] = (name, _change_of_mind(img, layout, 200, rng, Pen(rng, pen_kind, 200)))
+        cv2.imwrite(str(scans / name), copier(img, rng) if name.endswith("png") else phone(img, rng))
+    res = tmp_path / "res"
+    scan([scans], key, res, progress=False)
+    responses, review = _responses(res), _open_items(res)
+    html = (res / "review.html").read_text(encoding="utf-8")
+    for student, (name, truth) in truths.items():
+        for q, (meant, doubtful) in truth.items():
+            item, got = f"{name}#1/answer:{q}", responses[student][str(q)]
+            if doubtful:
+                assert item in review, (item, meant, got)
+                assert f'<img alt="{item}" src="data:image/png;base64,' in html, item
+            else:
+                assert got == meant and item not in review, (item, meant, got)
 
 
 def test_blank_sheet_bubbled_id_and_variant(built, tmp_path):
