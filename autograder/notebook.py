@@ -9,10 +9,10 @@ not execute test cells (see autograder.nbgrader_preprocessor).
 """
 import dataclasses
 
-from autograder.answers import LocalAnswers
-from autograder.feedback import part_feedback
-from autograder.cases import SCORING
-from autograder.grader_suite import FunctionReport, grader_module, run_graders
+from autograder.grading.answers import LocalAnswers
+from autograder.grading.feedback import part_feedback
+from autograder.grading.cases import SCORING
+from autograder.grading.grader_suite import FunctionReport, grader_module, run_graders
 
 
 def check(function_name, fn, seed=0, train=True):
