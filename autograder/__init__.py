@@ -1,18 +1,19 @@
 """Hidden graders and the one grading path for the chapter 9 exercises (never shipped to students).
 
-  grade.py                 grade_notebook(nb, assignment, name, settings) -> result dict (the one path)
-  assignment.py            what an assignment asks for, read from its nbgrader source notebooks
-  answer_cells.py          which cells of a submission run at grading; the static Keras check
-  sandbox/                 runs the answer cells in an isolated process and calls their functions
-  answers.py               the student's functions as graders call them (sandboxed or local)
+  grading/                 grading one notebook: grade_notebook(nb, assignment, name, settings) -> result
   graders/                 one pytest module per exercise function: cases, known mistakes, ``grade``
-  cases.py, checks.py      what grader modules are made of: cases/mistakes; comparisons, CaseFailed
-  grader_suite.py          runs the grader modules on a submission -> FunctionReport per function
-  feedback.py              Korean feedback text from a FunctionReport
+  models/                  model grading (notebook 05): a student's Keras config checked, built, trained
+  sandbox/                 runs the answer cells in an isolated process and calls their functions
+  gradebook/               nbgrader's course model, written as ``nbgrader autograde`` writes it
+  workers/, batch/         grading on Dask; the class autograder (``python -m autograder autograde``)
+  server/                  the grading server (``python -m autograder serve``)
+  assignment.py            what an assignment asks for, read from its nbgrader source notebooks
   settings.py              GradingSettings (the one place for defaults), REPO_ROOT, SOURCE_ROOT
-  errors.py                StudentError, NotGradable
-  cli.py                   ``python -m autograder grade PATH`` -> JSON
-  nbgrader_preprocessor.py ``SandboxedAutograde``: nbgrader autograde on the same path
+  errors.py                whose fault: StudentError, NotGradable, GraderFault, SandboxUnavailable
+  cli.py, doctor.py        ``python -m autograder grade PATH`` -> JSON; ``python -m autograder check``
+  chapter.py, course_config.py, nbgrader_preprocessor.py, notebook_run.py
+                           the chapter in an nbgrader course (``add_chapter``), nbgrader left as it is
+                           for the rest
   notebook.py              ``check``: the hidden-test cell of a source notebook
 The Keras truth is the top-level ``reference`` package.
 """

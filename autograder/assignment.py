@@ -8,7 +8,7 @@ of the source are those of the release, so a student's copy of a cell is recogni
 A source notebook may declare, in its metadata ``{"sandbox": {"allows": ["keras"]}}``,
 the packages its answer cells may import (notebook 05 builds Keras models); every other notebook
 allows none of the deep-learning libraries. The student's copy is trusted for nothing but the
-student's own code (see answer_cells.py).
+student's own code (see grading/answer_cells.py).
 """
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -51,8 +51,8 @@ def _grade(args):
 
     from autograder.assignment import Assignment
     from autograder.errors import GraderFault, NotGradable
-    from autograder.grade import grade_notebook, not_graded
-    from autograder.recognize import recognize
+    from autograder.grading.grade import grade_notebook, not_graded
+    from autograder.grading.recognize import recognize
     from autograder.sandbox.check import require_sandbox
 
     assignment = Assignment.load(args.assignment, args.source)

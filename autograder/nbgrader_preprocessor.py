@@ -33,7 +33,7 @@ from traitlets.config import Configurable
 from autograder.assignment import Assignment, nbgrader_meta
 from autograder.chapter import SANDBOX, ChapterMismatch, scope_of
 from autograder.errors import GraderFault
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.notebook_run import run_notebook
 from autograder.sandbox.check import require_sandbox
 from autograder.settings import GradingSettings, setting_fields

@@ -3,16 +3,16 @@
 Runs the hidden grader on the instructor's own function in this kernel (no sandbox: it is the
 instructor's code) and fails the cell with the Korean feedback if any case fails. A model
 grader's training case takes the grader's own training (tens of seconds a model): ``train=False``
-leaves it out here; tests/autograder/test_model_grading.py trains the solution's models. Students
+leaves it out here; tests/autograder/models/test_model_grading.py trains the solution's models. Students
 never see this call: nbgrader removes hidden tests from the release, and autograding does
 not execute test cells (see autograder.nbgrader_preprocessor).
 """
 import dataclasses
 
-from autograder.answers import LocalAnswers
-from autograder.feedback import part_feedback
-from autograder.cases import SCORING
-from autograder.grader_suite import FunctionReport, grader_module, run_graders
+from autograder.grading.answers import LocalAnswers
+from autograder.grading.feedback import part_feedback
+from autograder.grading.cases import SCORING
+from autograder.grading.grader_suite import FunctionReport, grader_module, run_graders
 
 
 def check(function_name, fn, seed=0, train=True):

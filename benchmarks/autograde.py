@@ -139,7 +139,7 @@ def breakdown(course, sample, fresh):
     from nbgrader.api import Gradebook
 
     import autograder.nbgrader_preprocessor as preprocessor
-    from autograder.answer_cells import grading_plan
+    from autograder.grading.answer_cells import grading_plan
     from autograder.assignment import Assignment
     from autograder.gradebook.course import NbgraderCourse
     from autograder.gradebook.pipeline import NotebookPipeline, autograde_notebook

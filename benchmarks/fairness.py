@@ -15,10 +15,10 @@ import argparse
 import json
 import statistics
 
-from autograder.answers import LocalAnswers
+from autograder.grading.answers import LocalAnswers
 from autograder.assignment import Assignment
-from autograder.cases import SCORING
-from autograder.grader_suite import grader_module, run_graders
+from autograder.grading.cases import SCORING
+from autograder.grading.grader_suite import grader_module, run_graders
 from autograder.settings import REPO_ROOT, SOURCE_ROOT
 from samples.submissions import solution_answers
 from samples.wrong_answers import WRONG_ANSWERS

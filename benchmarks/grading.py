@@ -21,7 +21,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from autograder.assignment import Assignment
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.settings import REPO_ROOT, SOURCE_ROOT
 from samples.submissions import solution_answers, student_copy
 

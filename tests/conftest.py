@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.assignment import Assignment
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.settings import SOURCE_ROOT, GradingSettings
 from helpers import ASSIGNMENT, MARKUP_NOTEBOOK, RELEASE
 from samples.course import make_course, nbgrader

@@ -23,7 +23,7 @@ from autograder.errors import NotGradable
 from autograder.gradebook.course import CourseError
 from autograder.gradebook.preprocessors import ON_WORKER, ON_WRITER
 from autograder.gradebook.snapshot import AssignmentSnapshot
-from autograder.recognize import read_notebook_bytes
+from autograder.grading.recognize import read_notebook_bytes
 
 
 def _class(item):

@@ -1,8 +1,8 @@
 """Grader for bptt_gradients: full backpropagation through time, checked against autodiff of the Keras model."""
 import reference
-from autograder import lecture_backprop
-from autograder.cases import Mistake, imdb_gradient_case
-from autograder.checks import check_dict_close
+from autograder.grading import lecture_backprop
+from autograder.grading.cases import Mistake, imdb_gradient_case
+from autograder.grading.checks import check_dict_close
 
 FUNCTION = "bptt_gradients"
 

@@ -1,7 +1,7 @@
 """Grader for dense_params: count_params() of a built Dense layer."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "dense_params"
 

@@ -1,7 +1,7 @@
 """Grader for embedding_params: count_params() of a built Embedding layer."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "embedding_params"
 

@@ -1,7 +1,7 @@
 """Grader for gru_params: count_params() of a built GRU layer, with reset_after."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "gru_params"
 

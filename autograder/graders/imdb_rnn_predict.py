@@ -2,8 +2,8 @@
 import numpy as np
 
 import reference
-from autograder.cases import Case, Mistake, imdb_inputs
-from autograder.checks import check_close
+from autograder.grading.cases import Case, Mistake, imdb_inputs
+from autograder.grading.checks import check_close
 
 FUNCTION = "imdb_rnn_predict"
 NAMES = ("token_ids", "embeddings", "kernel", "recurrent_kernel", "bias", "dense_kernel", "dense_bias")

@@ -2,8 +2,8 @@
 import numpy as np
 
 import reference
-from autograder.cases import Case, Mistake, rnn_weights
-from autograder.checks import CaseFailed, check_close
+from autograder.grading.cases import Case, Mistake, rnn_weights
+from autograder.grading.checks import CaseFailed, check_close
 
 FUNCTION = "lstm_cell_forward"
 

@@ -1,7 +1,7 @@
 """Grader for lstm_params: count_params() of a built LSTM layer (four gates)."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "lstm_params"
 

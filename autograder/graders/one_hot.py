@@ -2,8 +2,8 @@
 import numpy as np
 
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_exact_array
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_exact_array
 
 FUNCTION = "one_hot"
 

@@ -2,8 +2,8 @@
 import math
 
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "one_hot_nbytes"
 HINTS = {"MemoryError": "배열을 실제로 만들지 말고 원소 개수 × 원소 하나의 바이트 수로 계산하세요."}

@@ -1,7 +1,7 @@
 """Grader for one_hot_shape: the shape to_categorical would return."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_shape
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_shape
 
 FUNCTION = "one_hot_shape"
 

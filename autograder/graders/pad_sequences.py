@@ -1,7 +1,7 @@
 """Grader for pad_sequences: keras.utils.pad_sequences semantics on lists of int lists."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_exact_array, check_raises
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_exact_array, check_raises
 
 FUNCTION = "pad_sequences"
 FLIP = {"pre": "post", "post": "pre"}

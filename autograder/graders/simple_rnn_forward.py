@@ -2,8 +2,8 @@
 import numpy as np
 
 import reference
-from autograder.cases import Case, Mistake, rnn_weights
-from autograder.checks import check_close
+from autograder.grading.cases import Case, Mistake, rnn_weights
+from autograder.grading.checks import check_close
 
 FUNCTION = "simple_rnn_forward"
 

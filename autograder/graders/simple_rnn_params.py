@@ -1,7 +1,7 @@
 """Grader for simple_rnn_params: count_params() of a built SimpleRNN layer."""
 import reference
-from autograder.cases import Case, Mistake
-from autograder.checks import check_int
+from autograder.grading.cases import Case, Mistake
+from autograder.grading.checks import check_int
 
 FUNCTION = "simple_rnn_params"
 

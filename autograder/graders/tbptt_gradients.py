@@ -1,8 +1,8 @@
 """Grader for tbptt_gradients: backpropagation through the last `truncate` timesteps only."""
 import reference
-from autograder import lecture_backprop
-from autograder.cases import Mistake, imdb_gradient_case
-from autograder.checks import check_dict_close
+from autograder.grading import lecture_backprop
+from autograder.grading.cases import Mistake, imdb_gradient_case
+from autograder.grading.checks import check_dict_close
 
 FUNCTION = "tbptt_gradients"
 

@@ -3,7 +3,7 @@
 The settings are read by autograder.models.settings_check (the same reading the model graders'
 training uses); these cases grade the choices the chapter teaches.
 """
-from autograder.checks import CaseFailed
+from autograder.grading.checks import CaseFailed
 from autograder.models import Refused
 from autograder.models.cases import ModelCase
 from autograder.models.settings_check import check_training_settings

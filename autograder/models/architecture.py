@@ -238,7 +238,7 @@ def functional(student_model, name):
     """The reference's weights (reference.chapter_probe) set into the student's model; outputs compared."""
     from reference import chapter_probe, predict
 
-    from autograder.checks import relative_error
+    from autograder.grading.checks import relative_error
 
     weights, token_ids, want = chapter_probe(name)
     shapes_got = [tuple(w.shape) for w in student_model.weights]

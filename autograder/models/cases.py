@@ -16,14 +16,14 @@ import re
 import weakref
 from dataclasses import dataclass
 
-from autograder.cases import Case
-from autograder.checks import CaseFailed
+from autograder.grading.cases import Case
+from autograder.grading.checks import CaseFailed
 from autograder.errors import StudentError
 from autograder.models import Refused, architecture
 from autograder.models.config_check import check_model_config
 from autograder.models.settings_check import check_training_settings
 from autograder.models.trained import TrainingPlan, train
-from autograder.progress import epoch_reporter
+from autograder.grading.progress import epoch_reporter
 from autograder.sandbox.wire import ModelConfig
 
 SETTINGS_FUNCTION = "training_settings"

@@ -24,7 +24,7 @@ from autograder.server import clock
 from autograder.server.body import DRAIN_AT_MOST, UnreadBodyDrained
 from autograder.server.logins import FailedLogins
 from autograder.server.models import Instructor, Student, Submission, new_submission_id, utcnow
-from autograder.recognize import recognize
+from autograder.grading.recognize import recognize
 from autograder.server.storage import store_upload
 from autograder.server.tokens import find_account
 
@@ -90,7 +90,7 @@ HELD = "채점이 지연되고 있습니다. 채점기 쪽 문제이며 점수�
 def _view(row, zone, instructor=False, progress=None):
     """A submission as the API gives it: times in ``zone`` (ISO, and ``*_text`` for people),
     manual_max_score: the part of max_score a person grades (not in score); progress: what its
-    grading is doing while it runs (autograder.progress's last event, e.g. {"stage": "training",
+    grading is doing while it runs (autograder.grading.progress's last event, e.g. {"stage": "training",
     "function", "epoch", "epochs"}), else None. A grader fault is never
     a score: the student reads that grading is delayed (``notice``); an instructor also sees the
     fault count and the evidence."""

@@ -12,7 +12,7 @@ only: Dask runs a task again on another worker when its worker dies), and for ea
      gradebook rows) exactly as the class autograder does,
   3. marks the row "graded" only if it is still this attempt (idempotent on the submission id).
 
-While a task runs, the worker publishes what it is doing (autograder.progress: the grader training
+While a task runs, the worker publishes what it is doing (autograder.grading.progress: the grader training
 a model of notebook 05, epoch k of n) as Dask events; ``progress_of(sid)`` gives the latest for
 the page (kept in memory only: a restart forgets it, the row's status stays the truth).
 

@@ -4,7 +4,7 @@
 student's notebooks (a class batch: one task, and one scheduler round trip, a student);
 ``feedback_task`` writes one graded student's feedback HTML into a course folder the worker shares.
 
-With ``progress=True`` (the server) the task publishes what it is doing (autograder.progress: the
+With ``progress=True`` (the server) the task publishes what it is doing (autograder.grading.progress: the
 grader's training, epoch by epoch) as Dask events on PROGRESS_TOPIC, each with the task's key.
 
 Nothing the student's code does can make the task fail: errors in it are part of the result.
@@ -21,7 +21,7 @@ import socket
 import time
 from pathlib import Path
 
-from autograder import progress as grading_progress
+from autograder.grading import progress as grading_progress
 from autograder.errors import GraderFault, NotGradable, SandboxUnavailable
 from autograder.gradebook.pipeline import autograde_notebook, grading_settings
 from autograder.workers.worker import device_info

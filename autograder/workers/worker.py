@@ -34,6 +34,6 @@ class GradingWorker(WorkerPlugin):
     def setup(self, worker):
         for name, value in ONE_FRAMEWORK_THREAD.items():  # before TensorFlow starts its pools (a `dask worker`
             os.environ.setdefault(name, value)             # started by hand has them from here)
-        import autograder.grade  # noqa: F401  (the graders' imports: pytest, numpy, nbformat)
+        import autograder.grading.grade  # noqa: F401  (the graders' imports: pytest, numpy, nbformat)
 
         device_info()

@@ -26,7 +26,7 @@ import psutil
 import pytest
 
 from autograder.errors import GraderFault, StudentError
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import REPO_ROOT, GradingSettings
 from helpers import ASSIGNMENT, RELEASE, part

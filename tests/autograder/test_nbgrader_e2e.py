@@ -7,7 +7,7 @@ import pytest
 from nbconvert import HTMLExporter
 from nbgrader.utils import determine_grade
 
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.settings import GradingSettings
 from helpers import ASSIGNMENT, MARKUP_NOTEBOOK, RELEASE, chromium_path, run_cli
 from samples.course import gradebook_scores, release_differences

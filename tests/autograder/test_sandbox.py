@@ -26,7 +26,7 @@ def test_round_trip_of_values():
 
 
 def test_grader_files_are_invisible():
-    src = f"def f():\n    return open({str(REPO_ROOT / 'autograder' / 'grade.py')!r}).read()\n"
+    src = f"def f():\n    return open({str(REPO_ROOT / 'autograder' / 'grading' / 'grade.py')!r}).read()\n"
     with pytest.raises(StudentError) as err:
         _call(src)
     assert err.value.kind == "FileNotFoundError"

@@ -35,7 +35,7 @@ def _korean_strings(path):
 
 FEEDBACK_MODULES = sorted((REPO_ROOT / "autograder" / "graders").glob("*.py")) + \
     sorted((REPO_ROOT / "autograder" / "models").glob("*.py")) + [
-    REPO_ROOT / "autograder" / name for name in ("feedback.py", "answer_cells.py", "checks.py", "lecture_backprop.py")]
+    REPO_ROOT / "autograder" / "grading" / name for name in ("feedback.py", "answer_cells.py", "checks.py", "lecture_backprop.py")]
 
 
 @pytest.mark.parametrize("path", FEEDBACK_MODULES, ids=lambda p: p.name)

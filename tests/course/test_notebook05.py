@@ -4,7 +4,7 @@ import re
 import nbformat
 
 import reference
-from autograder.answer_cells import provided_code
+from autograder.grading.answer_cells import provided_code
 from autograder.settings import SOURCE_ROOT
 from helpers import RELEASE
 from reference.pass_lines import MAX_EPOCHS, load_pass_lines

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.answer_cells import imports_forbidden
+from autograder.grading.answer_cells import imports_forbidden
 from autograder.assignment import is_answer_cell
 from autograder.settings import SOURCE_ROOT
 

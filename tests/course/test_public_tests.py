@@ -7,7 +7,7 @@ import io
 import nbformat
 import pytest
 
-from autograder.answer_cells import imports_forbidden, provided_code
+from autograder.grading.answer_cells import imports_forbidden, provided_code
 from autograder.assignment import is_answer_cell, nbgrader_meta
 from helpers import RELEASE
 from samples.wrong_answers import WRONG_ANSWERS

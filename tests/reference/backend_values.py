@@ -48,7 +48,7 @@ def grade_05(path, cache):
     import nbformat
 
     from autograder.assignment import Assignment
-    from autograder.grade import grade_notebook
+    from autograder.grading.grade import grade_notebook
     from autograder.settings import SOURCE_ROOT, GradingSettings
 
     return grade_notebook(nbformat.read(path, as_version=4), Assignment.load("ch09", SOURCE_ROOT), "05_imdb_models",

@@ -23,7 +23,7 @@ import psutil
 import pytest
 from sqlalchemy import create_engine, text
 
-from autograder.grade import grade_notebook
+from autograder.grading.grade import grade_notebook
 from autograder.settings import GradingSettings
 from helpers import ASSIGNMENT, RELEASE, chromium_path, framework_notices
 from samples import services

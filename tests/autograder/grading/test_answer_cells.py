@@ -7,8 +7,8 @@ check the plan itself: what runs, what never runs, and the feedback's notes.
 import nbformat
 import pytest
 
-from autograder.answer_cells import PROVIDED_LABEL, definitions, grading_plan
-from autograder.grade import grade_notebook
+from autograder.grading.answer_cells import PROVIDED_LABEL, definitions, grading_plan
+from autograder.grading.grade import grade_notebook
 from autograder.settings import GradingSettings
 from helpers import RELEASE, part
 from samples import layouts
@@ -131,7 +131,7 @@ def _cut_between_words(shown, whole):
 
 
 def test_the_graded_cells_quoted_line_is_cut_between_words():
-    from autograder.answer_cells import GradedCell, GradingPlan
+    from autograder.grading.answer_cells import GradedCell, GradingPlan
 
     line = ("def pad_sequences(sequences, maxlen=None, padding='pre', truncating='pre', value=0, "
             "dtype='int32', extra_argument_with_a_long_name=None):")
@@ -141,7 +141,7 @@ def test_the_graded_cells_quoted_line_is_cut_between_words():
 
 
 def test_a_cases_long_value_is_cut_between_numbers():
-    from autograder.cases import _short
+    from autograder.grading.cases import _short
 
     value = [10_000 + i for i in range(40)]
     _cut_between_words(_short(value), repr(value))

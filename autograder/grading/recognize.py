@@ -11,7 +11,7 @@ import json
 
 import nbformat
 
-from autograder.answer_cells import defined_functions
+from autograder.grading.answer_cells import defined_functions
 from autograder.assignment import nbgrader_meta
 from autograder.errors import NotGradable
 

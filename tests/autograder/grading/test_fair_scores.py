@@ -7,7 +7,7 @@ its named mistakes must be the same under all of them, while the examples in the
 """
 from collections import defaultdict
 
-from autograder.feedback import EXAMPLES_NOTE
+from autograder.grading.feedback import EXAMPLES_NOTE
 from helpers import notebook_of, part
 from samples.wrong_answers import WRONG_ANSWERS
 

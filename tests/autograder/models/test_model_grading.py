@@ -5,9 +5,9 @@ import pytest
 
 import reference
 import keras  # after reference, which quiets TensorFlow
-from autograder.answers import LocalAnswers
-from autograder.checks import CaseFailed
-from autograder import progress
+from autograder.grading.answers import LocalAnswers
+from autograder.grading.checks import CaseFailed
+from autograder.grading import progress
 from autograder.errors import GraderFault
 from autograder.models import Refused, architecture, trained
 from autograder.models.cases import grade_model_case, model_cases, recorded

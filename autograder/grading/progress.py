@@ -15,7 +15,7 @@ import contextvars
 import logging
 
 _REPORTER = contextvars.ContextVar("autograder_progress", default=None)
-log = logging.getLogger("autograder.progress")
+log = logging.getLogger("autograder.grading.progress")
 
 
 @contextlib.contextmanager

@@ -6,11 +6,11 @@
   -> compare in this process against real Keras -> scores and Korean feedback per part.
 No global state: the CLI, nbgrader's autograde, the demo and the tests all call this.
 """
-from autograder.answer_cells import grading_plan
-from autograder.answers import SandboxAnswers
+from autograder.grading.answer_cells import grading_plan
+from autograder.grading.answers import SandboxAnswers
 from autograder.errors import GraderFault, NotGradable
-from autograder.feedback import part_feedback
-from autograder.grader_suite import run_graders
+from autograder.grading.feedback import part_feedback
+from autograder.grading.grader_suite import run_graders
 from autograder.models.trained import TrainingPlan
 from autograder.sandbox.session import SandboxSession
 from autograder.settings import GradingSettings

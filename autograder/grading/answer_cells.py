@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from autograder.assignment import is_answer_cell, nbgrader_meta
-from autograder.feedback import shorten
+from autograder.grading.feedback import shorten
 from autograder.sandbox.wire import forbidden_for
 
 PROVIDED_LABEL = "노트북 제공 코드"

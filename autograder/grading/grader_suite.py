@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.cases import SCORING, case_rng, same_case
-from autograder.checks import CaseFailed
+from autograder.grading.cases import SCORING, case_rng, same_case
+from autograder.grading.checks import CaseFailed
 from autograder.errors import GraderFault, StudentError
 
 MAX_COLLECTED = 512  # (function, stream) pairs a process keeps collected: the scoring stream, and the examples' seeds

@@ -10,7 +10,7 @@ new seed per upload it does not even cover the next upload's examples.
 import ast
 import re
 
-from autograder.feedback import EXAMPLES_NOTE
+from autograder.grading.feedback import EXAMPLES_NOTE
 from helpers import part, notebook_of
 
 FUNCTION = "gru_params"

@@ -9,12 +9,12 @@ from collections import defaultdict
 
 import pytest
 
-from autograder.answer_cells import provided_code
-from autograder.answers import LocalAnswers
-from autograder.cases import SCORING, case_rng
-from autograder.checks import CaseFailed
+from autograder.grading.answer_cells import provided_code
+from autograder.grading.answers import LocalAnswers
+from autograder.grading.cases import SCORING, case_rng
+from autograder.grading.checks import CaseFailed
 from autograder.errors import StudentError
-from autograder.grader_suite import run_graders
+from autograder.grading.grader_suite import run_graders
 from autograder.graders import GRADERS_DIR, grader_path
 from samples.wrong_answers import WRONG_ANSWERS
 

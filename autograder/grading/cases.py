@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from autograder.feedback import shorten
+from autograder.grading.feedback import shorten
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 import pytest
 
-from autograder.feedback import FORBIDDEN_MESSAGE
+from autograder.grading.feedback import FORBIDDEN_MESSAGE
 from autograder.settings import REPO_ROOT
 from helpers import notebook_of, part
 from samples.wrong_answers import HOSTILE_ANSWERS
