@@ -29,6 +29,8 @@ Control messages, JSON, one per packet (grader -> server -> grader):
    "address_mb": a (each process's address space; default m)} with one fd (the session's socket)
       -> {"ok": true, "pid": p}
   {"op": "status"} -> {"ok": true, "ended": null | {"limit": "memory" | "processes", "value": v}}
+      (a running session is watched once first: the grader asks after every reply, so a limit passed
+      during a request is caught even when the machine was too busy for the periodic watch)
   {"op": "reset"} -> {"ok": true} | {"ok": false, "error": why}
 The server sends {"ok": true, "ready": pid} once at start.
 
@@ -159,6 +161,8 @@ class ForkServer:
             if request["op"] == "fork":
                 self._send(self._fork(request, fds[0]))
             elif request["op"] == "status":
+                if self.limits:  # one pass now: what passed a limit before this reply is caught, however late
+                    self._watch()
                 self._send({"ok": True, "ended": self.ended})
             elif request["op"] == "reset":
                 self.limits = None

@@ -140,9 +140,14 @@ class SandboxSession:
         request = {**request, "timeout": limit}
         started = time.monotonic()
         try:
-            return self._answer(request), limit
+            reply = self._answer(request)
         finally:  # only the time the student's code had counts against the notebook's budget
             self._spent += time.monotonic() - started
+        ended = self._ended()  # a limit passed during the request counts, however late the watchdog ran
+        if ended:
+            self._kill()
+            raise self._limit_error(ended)
+        return reply, limit
 
     def _answer(self, request):
         """Send ``request`` and read its reply (a dict); see _exchange."""
@@ -186,19 +191,25 @@ class SandboxSession:
     def _end_with(self, error):
         """The session process is gone: raise the limit that ended it (the sandbox's watchdog or cgroup
         says which), else ``error``; the session is killed and the sandbox reset either way."""
-        try:
-            ended = self._sandbox.ended()
-        except pool.SandboxFailed:
-            ended = None
+        ended = self._ended()
         self._kill()
-        if ended and ended["limit"] == "memory":
+        raise (self._limit_error(ended) if ended else error)
+
+    def _ended(self):
+        """Which limit the session's processes passed, from the sandbox (None: none, or the sandbox failed)."""
+        try:
+            return self._sandbox.ended()
+        except pool.SandboxFailed:
+            return None
+
+    def _limit_error(self, ended):
+        """The Korean error for a limit the sandbox ended the session at."""
+        if ended["limit"] == "memory":
             held = f" (함께 {ended['value']} MiB)" if ended.get("value") else ""
-            raise SandboxLimit("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
-                                              f"넘어{held} 학생 코드의 프로세스를 모두 종료했습니다")
-        if ended and ended["limit"] == "processes":
-            raise SandboxLimit("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
-                                                   f"{self.settings.max_processes}개를 넘었습니다: 모두 종료했습니다")
-        raise error
+            return SandboxLimit("MemoryError", f"샌드박스의 모든 프로세스가 함께 쓴 메모리가 한도 {self.settings.memory_mb} MiB를 "
+                                               f"넘어{held} 학생 코드의 프로세스를 모두 종료했습니다")
+        return SandboxLimit("TooManyProcesses", f"학생 코드가 프로세스를 {ended['value']}개 만들어 한도 "
+                                                f"{self.settings.max_processes}개를 넘었습니다: 모두 종료했습니다")
 
     def _timeout(self, limit, where=()):
         """The error for a request cut at ``limit`` seconds: the per-call limit, or the notebook's budget."""

@@ -317,6 +317,24 @@ def test_a_burst_of_processes_ends_at_the_process_limit():
     assert err.value.kind == "TooManyProcesses" and "한도 8개" in err.value.message
 
 
+@pytest.mark.parametrize("isolation", ["bwrap", "process"])
+def test_processes_past_the_limit_end_the_call_even_when_it_returns_before_the_watchdog_looks(isolation):
+    """The call forks ten sleeping processes under a limit of 8 and returns at once, before the
+    watchdog's next period (a busy machine may delay it much longer): the call still ends at the
+    limit, every time, not with the value."""
+    src = ("import os, time\ndef f(n):\n    for _ in range(n):\n        if os.fork() == 0:\n"
+           "            time.sleep(30)\n            os._exit(0)\n    return n\n")
+    settings = GradingSettings(timeout=10, max_processes=8, isolation=isolation)
+    with SandboxSession([("f", src)], settings) as session:
+        kinds = []
+        for _ in range(5):
+            try:
+                kinds.append(session.call("f", 10))
+            except StudentError as err:
+                kinds.append(err.kind)
+    assert kinds == ["TooManyProcesses"] * 5
+
+
 def test_the_host_keeps_its_memory_while_every_worker_grades_a_memory_hog():
     """One hog per core at once, each spreading 8 x 0.45 x the cap over its processes (uncapped: 3.6
     caps a sandbox): the host's available memory never drops by more than the caps, and the

@@ -82,12 +82,13 @@ def test_feedback_shows_input_expected_and_got(mistake_results):
 
 
 def test_processes_that_pass_the_memory_cap_together_cost_only_their_part(grade, solutions):
-    """dense_params forks three processes of 120 MiB under a 256 MiB cap: that part scores 0 with the
-    limit named in Korean, its remaining cases are skipped (not re-run into the cap each time), the
-    other parts keep full marks."""
-    hog = ("import os, time\nimport numpy as np\n\ndef dense_params(n_inputs, units):\n    for _ in range(3):\n"
-           "        if os.fork() == 0:\n            block = np.ones(120 * 2**20 // 8)\n            time.sleep(2)\n"
-           "            os._exit(0)\n    time.sleep(1)\n    return n_inputs * units + units\n")
+    """dense_params forks three processes of 120 MiB under a 256 MiB cap and returns once all three
+    hold it (however busy the machine): that part scores 0 with the limit named in Korean, its
+    remaining cases are skipped (not re-run into the cap each time), the other parts keep full marks."""
+    hog = ("import os, time\nimport numpy as np\n\ndef dense_params(n_inputs, units):\n    held, told = os.pipe()\n"
+           "    for _ in range(3):\n        if os.fork() == 0:\n            block = np.ones(120 * 2**20 // 8)\n"
+           "            os.write(told, b'.')\n            time.sleep(5)\n            os._exit(0)\n"
+           "    for _ in range(3):\n        os.read(held, 1)\n    return n_inputs * units + units\n")
     started = time.monotonic()
     result = grade({**solutions, "dense_params": hog}, "02_parameter_counts", memory_mb=256)
     dense = part(result, "dense_params")
